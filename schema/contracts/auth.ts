@@ -9,8 +9,9 @@ export const JWT_ALG = 'EdDSA';
 /**
  * Claims Conductor reads from a verified token. `tenant` is the caller's home tenant;
  * `tenants` lists further tenants a multi-tenant admin may act in.
- * Scopes of note: `admin.write` (control-plane writes), `platform.admin` (create tenants),
- * `edge.config` (the edge pulling its config).
+ * Scopes of note: `admin.write` (control-plane writes), `admin.read`, `edge.config` (the edge
+ * pulling its config). Role of note: `platform-admin`, which with `admin.write` may change shared
+ * configuration (tenants, safelist, invalidation map); see policies/conductor.cedar.
  */
 export const ClaimsSchema = z.object({
   sub: z.string().min(1),

@@ -4,7 +4,8 @@ const encoder = new TextEncoder();
 
 /** Lowercase hex SHA-256 via WebCrypto, so the same code runs in Workers, Node and browsers. */
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
-  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
+  // The copy pins the buffer type to ArrayBuffer, which WebCrypto's BufferSource requires.
+  const bytes = typeof input === 'string' ? encoder.encode(input) : new Uint8Array(input);
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return toHex(new Uint8Array(digest));
 }

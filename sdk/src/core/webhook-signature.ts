@@ -57,7 +57,7 @@ export async function verifyWebhook(
   return { ok: false, code: 'SIGNATURE_INVALID', message: 'signature does not match the body' };
 }
 
-function fromHex(hex: string): Uint8Array {
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;

@@ -1,0 +1,79 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import type { CacheScope, EdgeOperation, VarsSelector } from './contracts/edge-config.ts';
+import type { PurgeReceipt, PurgeRequest } from './contracts/purge.ts';
+import { tenants } from './tenants.ts';
+
+// drizzle's text enums need literal tuples; `satisfies` keeps them within the contract's unions.
+const OPERATION_TYPES = ['query', 'mutation', 'subscription'] as const satisfies readonly EdgeOperation['operationType'][];
+const CACHE_SCOPES = ['tenant', 'user'] as const satisfies readonly CacheScope[];
+export type OperationType = (typeof OPERATION_TYPES)[number];
+
+const PURGE_STATUSES = ['applied', 'duplicate', 'failed'] as const;
+
+// Enum-like text columns get a CHECK built from the same list the TypeScript type comes from.
+function oneOf(column: PgColumn, values: readonly string[]): SQL {
+  return sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
+}
+
+/**
+ * The persisted-document safelist. Several documents may share a name (versions of one
+ * operation as clients roll forward); the invalidation map refers to the name, so it covers
+ * every version at once.
+ */
+export const safelistedOperations = pgTable(
+  'safelisted_operations',
+  {
+    /** `sha256:<hex>` of `document`, always computed by the server. */
+    id: text().primaryKey(),
+    name: text().notNull(),
+    document: text().notNull(),
+    operationType: text({ enum: OPERATION_TYPES }).notNull(),
+    ttlSeconds: integer().notNull(),
+    scope: text({ enum: CACHE_SCOPES }).notNull(),
+    /** Variable names the document declares, derived from the document on every write. */
+    variables: jsonb().$type<string[]>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.name),
+    check('safelisted_operations_ttl_seconds_check', sql`${t.ttlSeconds} >= 0`),
+    check('safelisted_operations_scope_check', oneOf(t.scope, CACHE_SCOPES)),
+    check('safelisted_operations_operation_type_check', oneOf(t.operationType, OPERATION_TYPES)),
+  ],
+);
+
+export const cacheInvalidation = pgTable(
+  'cache_invalidation',
+  {
+    /** Root mutation field name (e.g. `updateEntity`); the selector reads its arguments. */
+    mutationOp: text().notNull(),
+    /** Name of a safelisted operation. */
+    affectedOp: text().notNull(),
+    /** null: every cached variant of the affected operation. */
+    varsSelector: jsonb().$type<VarsSelector>(),
+  },
+  (t) => [primaryKey({ columns: [t.mutationOp, t.affectedOp] }), index().on(t.affectedOp)],
+);
+
+/** One row per admin-triggered purge, including the ones the edge could not apply. */
+export const purgeEvents = pgTable(
+  'purge_events',
+  {
+    purgeId: text().primaryKey(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    request: jsonb().$type<PurgeRequest>().notNull(),
+    receipt: jsonb().$type<PurgeReceipt>(),
+    status: text({ enum: PURGE_STATUSES }).notNull(),
+    error: text(),
+    actor: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.tenantId, t.createdAt),
+    check('purge_events_status_check', oneOf(t.status, PURGE_STATUSES)),
+  ],
+);

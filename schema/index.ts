@@ -1,0 +1,4 @@
+// The one schema object drizzle-kit and the database client see; each domain owns its file.
+export * from './tenants.ts';
+export * from './audit.ts';
+export * from './cache.ts';
