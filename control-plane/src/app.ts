@@ -1,0 +1,86 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { ErrorCode } from '../../schema/contracts/errors.ts';
+import { routes as auditRoutes } from './audit/routes.ts';
+import { routes as edgeConfigRoutes } from './cache/edge-config/routes.ts';
+import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes.ts';
+import { routes as purgeRoutes } from './cache/purge/routes.ts';
+import { routes as safelistRoutes } from './cache/safelist/routes.ts';
+import { requireAuth } from './auth/middleware.ts';
+import type { AppDeps } from './http/env.ts';
+import { ApiError, notFound, onError } from './http/errors.ts';
+import { createRouter, parseJsonBody } from './http/router.ts';
+import { routes as tenantRoutes } from './tenants/routes.ts';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+// Private members a JWK may carry; the JWKS endpoint must never echo them even if misconfigured.
+const PRIVATE_JWK_FIELDS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
+
+/** The control plane: middleware and routers only; runs unchanged on Node and as a Worker. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body is over ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('*', parseJsonBody);
+  app.use('/v1/*', requireAuth);
+
+  app.route('/v1/tenants', tenantRoutes);
+  app.route('/v1/audit', auditRoutes);
+  app.route('/v1/safelist', safelistRoutes);
+  app.route('/v1/invalidation-map', invalidationMapRoutes);
+  app.route('/v1/edge', edgeConfigRoutes);
+  app.route('/v1', purgeRoutes);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      tags: ['auth'],
+      summary: 'Public keys that verify Conductor JWTs',
+      responses: { 200: { description: 'JSON Web Key Set', content: { 'application/json': { schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } } } },
+    }),
+    (c) => {
+      const keys = c.var.deps.publicJwks.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_JWK_FIELDS.has(k))));
+      c.header('cache-control', 'public, max-age=300');
+      return c.json({ keys }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      tags: ['ops'],
+      summary: 'Liveness, including a database round trip',
+      responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } },
+    }),
+    async (c) => {
+      await c.var.deps.db.execute(sql`select 1`);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges and the audit log.' },
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import { canonicalJson } from '../../../sdk/src/core/canonical-json.ts';
+import { sha256Hex } from '../../../sdk/src/core/hash.ts';
+
+/** prev_hash of the first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an audit row that the hash covers (everything but seq and the hashes). */
+export interface AuditHashedFields {
+  at: string;
+  actor: string;
+  tenantId: string | null;
+  action: string;
+  target: string;
+  payload: unknown;
+}
+
+/** row_hash = sha256(prev_hash ‖ canonical_json(fields)) (brief §2.8). */
+export function auditRowHash(prevHash: string, fields: AuditHashedFields): Promise<string> {
+  return sha256Hex(prevHash + canonicalJson(fields));
+}

@@ -1,0 +1,44 @@
+import { asc, eq } from 'drizzle-orm';
+import { safelistedOperations } from '../../../../schema/cache.ts';
+import type { Db } from '../../db/client.ts';
+
+export type SafelistRow = typeof safelistedOperations.$inferSelect;
+export type NewSafelistRow = typeof safelistedOperations.$inferInsert;
+
+export function listOperations(db: Db): Promise<SafelistRow[]> {
+  return db.select().from(safelistedOperations).orderBy(asc(safelistedOperations.name), asc(safelistedOperations.id));
+}
+
+export async function getOperation(db: Db, id: string): Promise<SafelistRow | undefined> {
+  const [row] = await db.select().from(safelistedOperations).where(eq(safelistedOperations.id, id));
+  return row;
+}
+
+/** Every stored version (document) of one operation name. */
+export function getOperationsByName(db: Db, name: string): Promise<SafelistRow[]> {
+  return db.select().from(safelistedOperations).where(eq(safelistedOperations.name, name)).orderBy(asc(safelistedOperations.id));
+}
+
+export async function insertOperation(db: Db, row: NewSafelistRow): Promise<SafelistRow> {
+  const [inserted] = await db.insert(safelistedOperations).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+export async function updateOperation(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<SafelistRow, 'name' | 'operationType' | 'ttlSeconds' | 'scope' | 'variables'>>,
+): Promise<SafelistRow> {
+  const [updated] = await db
+    .update(safelistedOperations)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(safelistedOperations.id, id))
+    .returning();
+  if (!updated) throw new Error(`operation ${id} vanished during update`);
+  return updated;
+}
+
+export async function deleteOperation(db: Db, id: string): Promise<void> {
+  await db.delete(safelistedOperations).where(eq(safelistedOperations.id, id));
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { OperationManifestSchema } from '../../../schema/contracts/cache-admin.ts';
+import { CacheScopeSchema, EdgeInvalidationSchema } from '../../../schema/contracts/edge-config.ts';
+import type { Db } from '../db/client.ts';
+import { putInvalidation } from './invalidation-map/service.ts';
+import { publishManifest } from './safelist/manifest.ts';
+
+const CachePolicyFileSchema = z.object({
+  operations: z.record(z.string(), z.object({ ttlSeconds: z.number().int().min(0), scope: CacheScopeSchema })),
+  invalidationMap: z.array(EdgeInvalidationSchema),
+});
+
+function readExample(file: string): unknown {
+  return JSON.parse(readFileSync(new URL(`../../../examples/origin/${file}`, import.meta.url), 'utf8'));
+}
+
+/**
+ * The demo origin's safelist (its persisted-query manifest, with TTL and scope from
+ * cache-policy.json) and its invalidation map, through the same services the API uses, so the
+ * seed is validated and audited like any admin write. Idempotent: a rerun writes nothing.
+ */
+export async function seedCachePolicy(db: Db, actor = 'system:seed'): Promise<void> {
+  const manifest = OperationManifestSchema.parse(readExample('persisted-operations.json'));
+  const policy = CachePolicyFileSchema.parse(readExample('cache-policy.json'));
+  await db.transaction(async (tx) => {
+    await publishManifest(tx, actor, { ...manifest, overrides: policy.operations });
+    for (const entry of policy.invalidationMap) {
+      await putInvalidation(tx, actor, entry.mutationOp, entry.affectedOp, entry.varsSelector);
+    }
+  });
+}

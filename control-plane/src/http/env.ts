@@ -1,0 +1,23 @@
+import type { JWK } from 'jose';
+import type { Claims } from '../../../schema/contracts/auth.ts';
+import type { Db } from '../db/client.ts';
+
+/** Everything a request handler may touch from outside the process, injected once by createApp. */
+export interface AppDeps {
+  db: Db;
+  /** Public keys tokens are verified against; served as /.well-known/jwks.json. */
+  publicJwks: JWK[];
+  /** HMAC secret of the edge purge webhook. */
+  purgeSecret: string;
+  /** Base URL of the edge worker (admin purges are forwarded to `${edgeUrl}/__edge/purge`). */
+  edgeUrl: string;
+  fetch: typeof fetch;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    principal: Claims;
+    requestId: string;
+  };
+};

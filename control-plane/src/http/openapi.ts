@@ -1,0 +1,29 @@
+import { z } from '@hono/zod-openapi';
+import type { ZodType } from 'zod';
+
+/** OpenAPI shape of every error body (schema/contracts/errors.ts). */
+export const ErrorBodySchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }) })
+  .openapi('Error');
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON (BAD_JSON) or invalid input (VALIDATION_FAILED)',
+  401: 'Missing, invalid or expired token',
+  403: 'Denied by policy',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Body over the size limit',
+  502: 'Upstream unavailable',
+};
+
+/** `responses` entries for the error statuses a route can answer with. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: ErrorBodySchema } } }]),
+  );
+}
+
+/** A required JSON request body. */
+export function jsonBody<T extends ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } };
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { recordAudit } from '../audit/record.ts';
+import { seedCachePolicy } from '../cache/seed.ts';
+import type { Db } from '../db/client.ts';
+import { upsertTenant } from '../tenants/queries.ts';
+
+const DemoTenantsSchema = z.object({
+  tenants: z.array(z.object({ id: TenantIdSchema, name: z.string().min(1), strictSafelist: z.boolean() })),
+});
+
+export const SEED_ACTOR = 'system:seed';
+
+/**
+ * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map.
+ * Idempotent: a rerun changes (and audits) nothing unless the file changed.
+ */
+export async function seedDemo(db: Db): Promise<void> {
+  const policy = DemoTenantsSchema.parse(
+    JSON.parse(readFileSync(new URL('../../../examples/origin/cache-policy.json', import.meta.url), 'utf8')),
+  );
+  await db.transaction(async (tx) => {
+    for (const tenant of policy.tenants) {
+      if (await upsertTenant(tx, tenant)) {
+        await recordAudit(tx, { actor: SEED_ACTOR, tenantId: tenant.id, action: 'tenant.seed', target: `tenant:${tenant.id}`, payload: tenant });
+      }
+    }
+  });
+  await seedCachePolicy(db);
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevSecrets } from './auth/dev-keys.ts';
+import { mintToken } from './auth/tokens.ts';
+import { startControlPlane, type RunningControlPlane } from './server.ts';
+import { PLATFORM_ADMIN } from './testing/app.ts';
+import { startTestControlPlane, type TestControlPlane } from './testing/control-plane.ts';
+
+let running: TestControlPlane;
+let dataDir: string;
+let cp: RunningControlPlane;
+
+beforeAll(async () => {
+  running = await startTestControlPlane();
+  ({ cp, dataDir } = running);
+});
+afterAll(() => running?.stop());
+
+describe('startControlPlane', () => {
+  it('serves over HTTP on a random loopback port with keys from the data dir', async () => {
+    expect(cp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(cp.port).toBeGreaterThan(0);
+    const secrets = await ensureDevSecrets(dataDir);
+    const jwks = (await (await fetch(`${cp.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([secrets.publicJwk.kid]);
+  });
+
+  it('seeds the demo tenants, safelist and invalidation map, and audits the seed', async () => {
+    const token = await mintToken((await ensureDevSecrets(dataDir)).privateJwk, PLATFORM_ADMIN);
+    const get = async (path: string) => {
+      const res = await fetch(`${cp.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return res.json() as Promise<Record<string, unknown[]>>;
+    };
+    const { tenants } = await get('/v1/tenants');
+    expect(tenants).toEqual([
+      expect.objectContaining({ id: 'acme', name: 'Acme Corp', strictSafelist: false }),
+      expect.objectContaining({ id: 'globex', name: 'Globex', strictSafelist: true }),
+    ]);
+    expect((await get('/v1/safelist')).operations!.length).toBeGreaterThan(0);
+    expect(await get('/v1/audit/verify')).toMatchObject({ ok: true });
+  });
+
+  it('rejects invalid options with a clear message before starting anything', async () => {
+    await expect(startControlPlane({ dataDir, port: 70000 })).rejects.toThrow(/invalid control plane options:[\s\S]*port/);
+    await expect(startControlPlane({ dataDir, edgeUrl: 'ftp://edge' })).rejects.toThrow(/edgeUrl/);
+  });
+});

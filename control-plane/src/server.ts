@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { defaultDataDir, ensureDevSecrets } from './auth/dev-keys.ts';
+import { parseConfig, ServerConfigSchema } from './config.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { seedDemo as seedDemoData } from './seed/demo.ts';
+
+export interface ControlPlaneOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** PostgreSQL via the Neon driver; defaults to $DATABASE_URL, so `npm run test:pg` switches every caller. */
+  databaseUrl?: string;
+  /** PGlite directory or 'memory://'; default `${dataDir}/pglite`. */
+  pglitePath?: string;
+  /** Dev keys and the PGlite files live here; default $CONDUCTOR_DATA_DIR or ./.data. */
+  dataDir?: string;
+  edgeUrl?: string;
+  seedDemo?: boolean;
+}
+
+export interface RunningControlPlane {
+  url: string;
+  port: number;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database, loads the dev secrets and serves the app on loopback. */
+export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<RunningControlPlane> {
+  const config = parseConfig(
+    ServerConfigSchema,
+    { ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), dataDir: opts.dataDir ?? defaultDataDir() },
+    'control plane options',
+  );
+  const secrets = await ensureDevSecrets(config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pglitePath: config.pglitePath ?? join(config.dataDir, 'pglite') });
+  try {
+    if (config.seedDemo) await seedDemoData(database.db);
+    const app = createApp({
+      db: database.db,
+      publicJwks: [secrets.publicJwk],
+      purgeSecret: secrets.purgeSecret,
+      edgeUrl: config.edgeUrl,
+      fetch: (input, init) => fetch(input, init),
+    });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      db: database.db,
+      close: () =>
+        (closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            // Keep-alive sockets would otherwise hold close() open until they time out.
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          });
+          await database.close();
+        })()),
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { tenants } from '../../../schema/tenants.ts';
+import type { Db } from '../db/client.ts';
+
+export type TenantRow = typeof tenants.$inferSelect;
+
+export function listTenants(db: Db): Promise<TenantRow[]> {
+  return db.select().from(tenants).orderBy(asc(tenants.id));
+}
+
+export async function getTenant(db: Db, id: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
+  return row;
+}
+
+/** Inserts unless the id exists; undefined means it did (the caller decides whether that is a conflict). */
+export async function insertTenant(db: Db, values: { id: string; name: string; strictSafelist: boolean }): Promise<TenantRow | undefined> {
+  const [row] = await db.insert(tenants).values(values).onConflictDoNothing({ target: tenants.id }).returning();
+  return row;
+}
+
+export async function updateTenant(
+  db: Db,
+  id: string,
+  patch: { name?: string; strictSafelist?: boolean },
+): Promise<TenantRow | undefined> {
+  const [row] = await db
+    .update(tenants)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(tenants.id, id))
+    .returning();
+  return row;
+}
+
+/** Creates or refreshes a tenant (the demo seed); true when anything changed. */
+export async function upsertTenant(db: Db, values: { id: string; name: string; strictSafelist: boolean }): Promise<boolean> {
+  const rows = await db
+    .insert(tenants)
+    .values(values)
+    .onConflictDoUpdate({
+      target: tenants.id,
+      set: { name: values.name, strictSafelist: values.strictSafelist, updatedAt: sql`now()` },
+      setWhere: sql`${tenants.name} is distinct from ${values.name} or ${tenants.strictSafelist} is distinct from ${values.strictSafelist}`,
+    })
+    .returning({ id: tenants.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { openDatabase, prepareNeonTransport, type OpenedDatabase } from '../db/client.ts';
+
+export interface TestDatabaseUrl {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A uniquely named, empty PostgreSQL database next to the one DATABASE_URL names, created
+ * through that (admin) connection; undefined when DATABASE_URL is unset (PGlite runs).
+ */
+export async function createTestDatabaseUrl(): Promise<TestDatabaseUrl | undefined> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) return undefined;
+  const name = `conductor_test_${randomBytes(6).toString('hex')}`;
+  await admin(adminUrl, `create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(adminUrl, `drop database if exists "${name}" with (force)`) };
+}
+
+/**
+ * A fresh, migrated database for one test file: PGlite in memory by default, or — when
+ * DATABASE_URL is set (`npm run test:pg`) — its own PostgreSQL database, dropped on close,
+ * so files never see each other's rows.
+ */
+export async function openTestDatabase(): Promise<OpenedDatabase> {
+  const pg = await createTestDatabaseUrl();
+  if (!pg) return openDatabase({ pglitePath: 'memory://' });
+  let opened: OpenedDatabase;
+  try {
+    opened = await openDatabase({ databaseUrl: pg.url });
+  } catch (err) {
+    await pg.drop();
+    throw err;
+  }
+  return {
+    db: opened.db,
+    close: async () => {
+      await opened.close();
+      await pg.drop();
+    },
+  };
+}
+
+async function admin(adminUrl: string, statement: string): Promise<void> {
+  const { Client } = await import('@neondatabase/serverless');
+  const release = await prepareNeonTransport(adminUrl);
+  const client = new Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    await client.query(statement);
+  } finally {
+    await client.end();
+    await release();
+  }
+}
