@@ -1,0 +1,63 @@
+import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
+import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+
+/**
+ * Cache keys (brief §3): `v1/{tenant}/{region}/{opId}/{varsHash}[/u:{sha256(sub)}]`.
+ * Pure: everything that varies per request is an argument, so the vectors in keyer.test.ts pin it.
+ */
+export interface KeyParts {
+  tenant: string;
+  region: string;
+  opId: string;
+  varsHash: string;
+  /** sha256 hex of the token subject, for operations cached per user. */
+  userHash?: string;
+}
+
+export function cacheKey(p: KeyParts): string {
+  const base = `v1/${p.tenant}/${p.region}/${p.opId}/${p.varsHash}`;
+  return p.userHash ? `${base}/u:${p.userHash}` : base;
+}
+
+/** Host that cannot exist (RFC 2606), so a cache URL can never be confused with a real resource. */
+export const CACHE_URL_BASE = 'https://edge-cache.conductor.invalid/';
+
+/** The generation digest rides in the query string: a purge changes the URL, not the entry. */
+export function cacheUrl(key: string, generationDigest: string): string {
+  return `${CACHE_URL_BASE}${key}?g=${generationDigest}`;
+}
+
+/** LOCAL_REGION wins over cf.colo so local runs (placeholder cf object) are deterministic. */
+export function resolveRegion(localRegion: string | undefined, colo: unknown): string {
+  if (localRegion) return localRegion;
+  if (typeof colo === 'string' && /^[A-Za-z0-9-]{1,16}$/.test(colo)) return colo;
+  return 'unknown';
+}
+
+export const MAX_VARIABLES_BYTES = 16 * 1024;
+
+export interface CanonicalVariables {
+  /** RFC 8785 canonical JSON; `null` for missing variables. */
+  canonical: string;
+  varsHash: string;
+}
+
+/**
+ * Canonicalises once and hashes that string: equal to `variablesHash(variables)` from the SDK
+ * (asserted in the vectors) without serialising twice. Returns null when the canonical form is
+ * larger than `MAX_VARIABLES_BYTES`.
+ */
+export async function canonicalVariables(variables: unknown): Promise<CanonicalVariables | null> {
+  const canonical = canonicalJson(variables ?? null);
+  // UTF-8 is at most 3 bytes per UTF-16 unit, so short strings skip the encode.
+  if (canonical.length * 3 > MAX_VARIABLES_BYTES && new TextEncoder().encode(canonical).byteLength > MAX_VARIABLES_BYTES) {
+    return null;
+  }
+  return { canonical, varsHash: await sha256Hex(canonical) };
+}
+
+/** Sorted `tag=gen` pairs hashed: any bumped tag yields a different cache URL. */
+export async function generationDigest(tags: readonly string[], generations: Readonly<Record<string, number>>): Promise<string> {
+  const pairs = tags.map((t) => `${t}=${generations[t] ?? 0}`).sort();
+  return sha256Hex(pairs.join('\n'));
+}

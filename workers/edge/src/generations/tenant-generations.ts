@@ -1,0 +1,67 @@
+import { DurableObject } from 'cloudflare:workers';
+
+export interface BumpResult {
+  purgeId: string;
+  tags: string[];
+  /** New generation per bumped tag. */
+  generations: Record<string, number>;
+  /** True when the purge id was applied before: nothing was bumped again, the first result is returned. */
+  duplicate: boolean;
+  appliedAt: string;
+}
+
+/**
+ * Purge ids are remembered for a day: far beyond the 5-minute signature window, so a retried or
+ * replayed purge within any window a sender can use is answered from the ledger, not re-applied.
+ */
+export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One object per tenant (idFromName(tenant)): the single strongly consistent place where tag
+ * generations change. Edges read generations and mix them into cache keys, so a bump here makes
+ * every older cache entry of those tags unreachable in every data center at once.
+ */
+export class TenantGenerations extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS generations (tag TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS purges (purge_id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL, result TEXT NOT NULL)`);
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS purges_by_time ON purges (applied_at)`);
+  }
+
+  /** Current generation of each tag; a tag never bumped is 0. */
+  read(tags: string[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of tags) out[t] = 0;
+    // json_each keeps it to one bound parameter whatever the number of tags.
+    const rows = this.sql.exec<{ tag: string; gen: number }>(
+      'SELECT tag, gen FROM generations WHERE tag IN (SELECT value FROM json_each(?))',
+      JSON.stringify(tags),
+    );
+    for (const row of rows) out[row.tag] = row.gen;
+    return out;
+  }
+
+  /** Bumps each tag once; idempotent by purgeId. */
+  bump(purgeId: string, tags: string[]): BumpResult {
+    return this.ctx.storage.transactionSync(() => {
+      const prior = this.sql.exec<{ result: string }>('SELECT result FROM purges WHERE purge_id = ?', purgeId).toArray()[0];
+      if (prior) return { ...(JSON.parse(prior.result) as Omit<BumpResult, 'duplicate'>), duplicate: true };
+      const now = Date.now();
+      const unique = [...new Set(tags)];
+      const generations: Record<string, number> = {};
+      for (const tag of unique) {
+        generations[tag] = this.sql
+          .exec<{ gen: number }>('INSERT INTO generations (tag, gen) VALUES (?, 1) ON CONFLICT (tag) DO UPDATE SET gen = gen + 1 RETURNING gen', tag)
+          .one().gen;
+      }
+      const result = { purgeId, tags: unique, generations, appliedAt: new Date(now).toISOString() };
+      this.sql.exec('INSERT INTO purges (purge_id, applied_at, result) VALUES (?, ?, ?)', purgeId, now, JSON.stringify(result));
+      this.sql.exec('DELETE FROM purges WHERE applied_at < ?', now - LEDGER_RETENTION_MS);
+      return { ...result, duplicate: false };
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
+import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import type { ConfigIndex } from '../config/config-index.ts';
+import { EdgeError } from '../http/errors.ts';
+import { parseDocument, selectOperation } from './document.ts';
+import type { DocumentRegistry } from './document-registry.ts';
+import type { GraphQLParams } from './http-params.ts';
+
+export interface ResolvedOperation {
+  /** `sha256:<hex>` of the document text. */
+  id: string;
+  document: string;
+  operationType: 'query' | 'mutation' | 'subscription';
+  /** Set when the document is on the safelist (by id, APQ hash, or a full query with that hash). */
+  safelisted: EdgeOperation | undefined;
+}
+
+export type Resolution = { kind: 'operation'; op: ResolvedOperation } | { kind: 'apq-not-found' };
+
+/**
+ * Turns query / documentId / APQ hash into one document. A full query is hashed, so sending the
+ * text of a safelisted document is the same as sending its id.
+ */
+export async function resolveOperation(
+  params: GraphQLParams,
+  index: ConfigIndex,
+  tenant: { id: string; strictSafelist: boolean },
+  registry: DocumentRegistry,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<Resolution> {
+  const claimedHex = params.documentId?.slice('sha256:'.length) ?? params.apqHash;
+  let document = params.query;
+  let hex: string;
+  if (document !== undefined) {
+    hex = await sha256Hex(document);
+    if (claimedHex !== undefined && claimedHex !== hex) {
+      throw new EdgeError(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'sha256 of the query does not match the given hash');
+    }
+  } else {
+    hex = claimedHex!;
+    const safelisted = index.opsById.get(`sha256:${hex}`);
+    document = safelisted?.document ?? (tenant.strictSafelist ? undefined : await registry.get(tenant.id, hex));
+    if (document === undefined) {
+      if (params.documentId !== undefined) {
+        throw new EdgeError(400, ErrorCode.PERSISTED_QUERY_NOT_FOUND, `unknown persisted document ${params.documentId}`);
+      }
+      return { kind: 'apq-not-found' };
+    }
+  }
+  const id = `sha256:${hex}`;
+  const safelisted = index.opsById.get(id);
+  if (safelisted) {
+    if (params.operationName !== undefined && params.operationName !== safelisted.name) {
+      throw new EdgeError(400, ErrorCode.BAD_REQUEST, `operationName ${params.operationName} does not match persisted operation ${safelisted.name}`);
+    }
+    return { kind: 'operation', op: { id, document: safelisted.document, operationType: safelisted.operationType, safelisted } };
+  }
+  const operationType = selectOperation(parseDocument(document), params.operationName).operation;
+  // Registered only once known to parse, and never for strict tenants, who cannot run it anyway.
+  if (params.apqHash !== undefined && params.query !== undefined && !tenant.strictSafelist) {
+    registry.put(tenant.id, hex, document, waitUntil);
+  }
+  return { kind: 'operation', op: { id, document, operationType, safelisted: undefined } };
+}

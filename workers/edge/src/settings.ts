@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { EdgeError } from './http/errors.ts';
+
+const SettingsSchema = z.object({
+  CONTROL_PLANE_URL: z.url(),
+  ORIGIN_URL: z.url(),
+  LOCAL_REGION: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{0,32}$/, 'letters, digits and dashes')
+    .optional(),
+  PURGE_SIGNING_SECRET: z.string().min(16, 'at least 16 characters'),
+  CONTROL_PLANE_TOKEN: z.string().min(1),
+});
+
+export interface EdgeSettings {
+  controlPlaneUrl: string;
+  originUrl: string;
+  /** Empty in wrangler.toml means "use request.cf.colo". */
+  localRegion: string | undefined;
+  purgeSecret: string;
+  controlPlaneToken: string;
+}
+
+let validated: { env: Env; settings: EdgeSettings } | null = null;
+
+/** Validates the bindings once per isolate; a missing secret is a 500 naming it, never its value. */
+export function edgeSettings(env: Env): EdgeSettings {
+  if (validated?.env === env) return validated.settings;
+  const parsed = SettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new EdgeError(500, ErrorCode.INTERNAL, `edge misconfigured: ${problems}`);
+  }
+  const e = parsed.data;
+  const settings: EdgeSettings = {
+    controlPlaneUrl: e.CONTROL_PLANE_URL.replace(/\/+$/, ''),
+    originUrl: e.ORIGIN_URL.replace(/\/+$/, ''),
+    localRegion: e.LOCAL_REGION || undefined,
+    purgeSecret: e.PURGE_SIGNING_SECRET,
+    controlPlaneToken: e.CONTROL_PLANE_TOKEN,
+  };
+  validated = { env, settings };
+  return settings;
+}
