@@ -1,0 +1,19 @@
+import type { Claims } from '../../../../schema/contracts/auth.ts';
+
+/** What one mutation's purge came to; reported back in the `purge` response extension. */
+export type PurgeOutcome =
+  | { status: 'applied'; op: string; purgeId: string; tags: string[]; duplicate: boolean }
+  | { status: 'failed'; op: string; purgeId: string; code: string; message: string };
+
+/** Per-request facts the resolvers learn and the HTTP layer needs afterwards. */
+export interface RequestState {
+  /** Set when per-user data was resolved: the response must not be stored by shared caches. */
+  private: boolean;
+  purges: PurgeOutcome[];
+}
+
+/** The server context handed to Yoga for every authenticated request. */
+export interface OriginContext {
+  claims: Claims;
+  state: RequestState;
+}

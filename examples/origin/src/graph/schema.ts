@@ -1,0 +1,93 @@
+// createGraphQLError, not `new GraphQLError`: it builds the error from the same graphql module
+// instance Yoga uses, so Yoga recognises it as a client error instead of masking it.
+import { createGraphQLError, createSchema } from 'graphql-yoga';
+import type { OriginContext } from './context.ts';
+import { InvalidInputError, NotFoundError, type GraphStore } from './store.ts';
+
+export const typeDefs = /* GraphQL */ `
+  type Entity {
+    id: ID!
+    name: String!
+    kind: String!
+    updatedAt: String!
+  }
+
+  type Relationship {
+    id: ID!
+    from: ID!
+    to: ID!
+    kind: String!
+  }
+
+  type Viewer {
+    sub: String!
+    tenant: String!
+  }
+
+  type Query {
+    entity(id: ID!): Entity
+    "Default 20, at most 100."
+    entities(limit: Int): [Entity!]!
+    relationships(entityId: ID!): [Relationship!]!
+    "Per-user: a response that selects it is private, no-store."
+    viewer: Viewer!
+  }
+
+  type Mutation {
+    updateEntity(id: ID!, name: String!): Entity!
+    linkEntities(from: ID!, to: ID!, kind: String!): Relationship!
+  }
+`;
+
+export interface SchemaDeps {
+  store: GraphStore;
+  /** Runs after a successful write, before the mutation answers, so a later read is fresh. */
+  afterWrite(context: OriginContext, op: string, variables: Record<string, unknown>): Promise<void>;
+}
+
+export function createOriginSchema({ store, afterWrite }: SchemaDeps) {
+  const graphOf = (ctx: OriginContext) => store.tenant(ctx.claims.tenant);
+
+  return createSchema<OriginContext>({
+    typeDefs,
+    resolvers: {
+      Query: {
+        entity: (_: unknown, { id }: { id: string }, ctx: OriginContext) => {
+          const entity = graphOf(ctx).entity(id);
+          if (!entity) throw createGraphQLError(`entity ${id} does not exist`, { extensions: { code: 'NOT_FOUND' } });
+          return entity;
+        },
+        entities: (_: unknown, { limit }: { limit?: number | null }, ctx: OriginContext) =>
+          guard(() => graphOf(ctx).list(limit ?? undefined)),
+        relationships: (_: unknown, { entityId }: { entityId: string }, ctx: OriginContext) => graphOf(ctx).relationshipsOf(entityId),
+        viewer: (_: unknown, _args: unknown, ctx: OriginContext) => {
+          ctx.state.private = true;
+          return { sub: ctx.claims.sub, tenant: ctx.claims.tenant };
+        },
+      },
+      Mutation: {
+        updateEntity: async (_: unknown, args: { id: string; name: string }, ctx: OriginContext) => {
+          const entity = guard(() => graphOf(ctx).updateEntity(args.id, args.name));
+          await afterWrite(ctx, 'updateEntity', { ...args });
+          return entity;
+        },
+        linkEntities: async (_: unknown, args: { from: string; to: string; kind: string }, ctx: OriginContext) => {
+          const relationship = guard(() => graphOf(ctx).link(args.from, args.to, args.kind));
+          await afterWrite(ctx, 'linkEntities', { ...args });
+          return relationship;
+        },
+      },
+    },
+  });
+}
+
+// Store errors are the client's fault: surface them as GraphQL errors instead of Yoga's masked 500-style message.
+function guard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof NotFoundError) throw createGraphQLError(err.message, { extensions: { code: 'NOT_FOUND' } });
+    if (err instanceof InvalidInputError) throw createGraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw err;
+  }
+}

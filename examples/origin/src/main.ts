@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ensureDevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
+import { startOrigin } from './server.ts';
+
+// `npm start` (and anyone by hand) runs the example origin through this entry; config comes from env only.
+const EnvSchema = z.object({
+  ORIGIN_PORT: z.coerce.number().int().min(0).max(65_535).default(8789),
+  ORIGIN_HOST: z.string().default('127.0.0.1'),
+  CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8788'),
+  EDGE_URL: z.url().default('http://127.0.0.1:8787'),
+  PURGE_SIGNING_SECRET: z.string().min(16).optional(),
+  ORIGIN_LATENCY_MS: z.coerce.number().int().min(0).default(30),
+  ORIGIN_CONCURRENCY_LIMIT: z.coerce.number().int().min(1).optional(),
+});
+
+const parsed = EnvSchema.safeParse(process.env);
+if (!parsed.success) {
+  console.error(`origin: invalid environment\n${z.prettifyError(parsed.error)}`);
+  process.exit(2);
+}
+const env = parsed.data;
+const purgeSecret = env.PURGE_SIGNING_SECRET ?? (await ensureDevSecrets()).purgeSecret;
+
+const origin = await startOrigin({
+  port: env.ORIGIN_PORT,
+  host: env.ORIGIN_HOST,
+  jwksUrl: new URL('/.well-known/jwks.json', env.CONTROL_PLANE_URL).toString(),
+  edgeUrl: env.EDGE_URL,
+  purgeSecret,
+  latencyMs: env.ORIGIN_LATENCY_MS,
+  concurrencyLimit: env.ORIGIN_CONCURRENCY_LIMIT,
+});
+console.log(`origin listening on ${origin.url}/graphql (latency ${env.ORIGIN_LATENCY_MS} ms, purges to ${env.EDGE_URL})`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`origin: ${signal}, closing`);
+  await origin.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

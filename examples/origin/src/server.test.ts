@@ -1,0 +1,305 @@
+import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateSecrets, type DevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
+import { mintToken } from '../../../control-plane/src/auth/tokens.ts';
+import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../../schema/contracts/auth.ts';
+import { startPurgeReceiver, type PurgeReceiver } from '../../../sdk/test/purge-receiver.ts';
+import manifest from '../persisted-operations.json' with { type: 'json' };
+import { startJwksServer } from '../test/jwks-server.ts';
+import { startOrigin, type RunningOrigin } from './server.ts';
+
+const purgeSecret = 'origin-test-purge-secret';
+let secrets: DevSecrets;
+let jwks: { url: string; close(): Promise<void> };
+let edge: PurgeReceiver;
+let origin: RunningOrigin;
+let acme: string;
+let globex: string;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  secrets = await generateSecrets();
+  jwks = await startJwksServer(secrets.publicJwk);
+  edge = await startPurgeReceiver(purgeSecret);
+  origin = await startOrigin({ port: 0, jwksUrl: jwks.url, edgeUrl: edge.url, purgeSecret, latencyMs: 0, log: (l) => logged.push(l) });
+  acme = await mintToken(secrets.privateJwk, { tenant: 'acme', sub: 'alice' });
+  globex = await mintToken(secrets.privateJwk, { tenant: 'globex', sub: 'bob' });
+});
+afterAll(async () => {
+  await origin.close();
+  await edge.close();
+  await jwks.close();
+});
+beforeEach(() => {
+  edge.received.length = 0;
+  edge.respond(() => undefined);
+});
+
+interface GraphqlResponse {
+  status: number;
+  cacheControl: string | null;
+  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, any>; error?: { code: string; message: string } };
+}
+
+async function gql(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${origin.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, cacheControl: res.headers.get('cache-control'), body: await res.json() };
+}
+
+const doc = (name: string) => manifest.operations.find((op) => op.name === name)!.body;
+
+describe('persisted operations', () => {
+  const variables: Record<string, Record<string, unknown>> = {
+    EntityById: { id: '7' },
+    Entities: { limit: 3 },
+    Relationships: { entityId: '7' },
+    UpdateEntity: { id: '9', name: 'Persisted rename' },
+    LinkEntities: { from: '1', to: '2', kind: 'observes' },
+  };
+
+  it.each(manifest.operations.map((op) => [op.name, op.body] as const))('%s executes unchanged', async (name, body) => {
+    const res = await gql(acme, body, variables[name]);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toBeTruthy();
+  });
+});
+
+describe('tenant isolation', () => {
+  it('serves each tenant only its own entities', async () => {
+    const a = await gql(acme, doc('Entities'), { limit: 100 });
+    const g = await gql(globex, doc('Entities'), { limit: 100 });
+    const aNames = a.body.data!.entities.map((e: { name: string }) => e.name);
+    const gNames = g.body.data!.entities.map((e: { name: string }) => e.name);
+    expect(aNames).toHaveLength(100);
+    expect(aNames.every((n: string) => n.includes('acme') && !n.includes('globex'))).toBe(true);
+    expect(gNames.every((n: string) => n.includes('globex') && !n.includes('acme'))).toBe(true);
+  });
+
+  it('generates data for any verified tenant, not only the demo pair', async () => {
+    const token = await mintToken(secrets.privateJwk, { tenant: 'tenant-x9' });
+    const res = await gql(token, doc('EntityById'), { id: '100' });
+    expect(res.body.data!.entity.name).toContain('tenant-x9');
+  });
+
+  it('keeps a write in one tenant out of the other', async () => {
+    await gql(acme, doc('UpdateEntity'), { id: '11', name: 'Only here' });
+    const g = await gql(globex, doc('EntityById'), { id: '11' });
+    expect(g.body.data!.entity.name).not.toContain('Only here');
+    const a = await gql(acme, doc('EntityById'), { id: '11' });
+    expect(a.body.data!.entity.name).toBe('acme · Only here');
+  });
+
+  it('ignores a tenant header: only the token decides', async () => {
+    const res = await fetch(`${origin.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${acme}`, 'x-tenant': 'globex', 'x-conductor-tenant': 'globex' },
+      body: JSON.stringify({ query: doc('EntityById'), variables: { id: '1' } }),
+    });
+    expect(((await res.json()) as any).data.entity.name).toContain('acme');
+  });
+});
+
+describe('authentication', () => {
+  async function expectUnauthenticated(token: string | undefined, code = 'UNAUTHENTICATED') {
+    const res = await gql(token, doc('EntityById'), { id: '1' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code });
+    expect(res.body.data).toBeUndefined();
+  }
+
+  it('rejects a request without a token', () => expectUnauthenticated(undefined));
+
+  it('rejects a malformed bearer value', () => expectUnauthenticated('not-a-jwt'));
+
+  it('rejects a token signed by another key under the same kid', async () => {
+    const forger = await generateSecrets();
+    const forged = await mintToken({ ...forger.privateJwk, kid: secrets.privateJwk.kid }, { tenant: 'globex' });
+    await expectUnauthenticated(forged);
+  });
+
+  it('rejects an alg:none token', async () => {
+    const unsigned = new UnsecuredJWT({ tenant: 'acme' }).setSubject('eve').setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setExpirationTime('1h').encode();
+    await expectUnauthenticated(unsigned);
+  });
+
+  it('rejects an expired token with TOKEN_EXPIRED', async () => {
+    const key = await importJWK(secrets.privateJwk, JWT_ALG);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ tenant: 'acme' })
+      .setProtectedHeader({ alg: JWT_ALG, kid: secrets.privateJwk.kid })
+      .setSubject('alice')
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(key);
+    await expectUnauthenticated(expired, 'TOKEN_EXPIRED');
+  });
+
+  it('rejects a token for another audience', async () => {
+    const key = await importJWK(secrets.privateJwk, JWT_ALG);
+    const token = await new SignJWT({ tenant: 'acme' })
+      .setProtectedHeader({ alg: JWT_ALG, kid: secrets.privateJwk.kid })
+      .setSubject('alice')
+      .setIssuer(JWT_ISSUER)
+      .setAudience('someone-else')
+      .setExpirationTime('1h')
+      .sign(key);
+    await expectUnauthenticated(token);
+  });
+
+  it('answers 503 when the signing keys cannot be fetched, since the token may well be valid', async () => {
+    const gone = await startJwksServer(secrets.publicJwk);
+    await gone.close();
+    const blind = await startOrigin({ port: 0, jwksUrl: gone.url, edgeUrl: edge.url, purgeSecret, latencyMs: 0 });
+    try {
+      const res = await fetch(`${blind.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${acme}` },
+        body: JSON.stringify({ query: doc('EntityById'), variables: { id: '1' } }),
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: { code: 'INTERNAL' } });
+    } finally {
+      await blind.close();
+    }
+  });
+
+  it('rejects a validly signed token without a tenant claim', async () => {
+    const key = await importJWK(secrets.privateJwk, JWT_ALG);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: JWT_ALG, kid: secrets.privateJwk.kid })
+      .setSubject('alice')
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(key);
+    await expectUnauthenticated(token);
+  });
+});
+
+describe('responses', () => {
+  it('answers an unknown id with null and a NOT_FOUND error', async () => {
+    const res = await gql(acme, doc('EntityById'), { id: '999' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ entity: null });
+    expect(res.body.errors?.[0]).toMatchObject({ message: 'entity 999 does not exist', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('marks responses that select viewer private, no-store', async () => {
+    const res = await gql(acme, '{ viewer { sub tenant } entity(id: "1") { id } }');
+    expect(res.body.data!.viewer).toEqual({ sub: 'alice', tenant: 'acme' });
+    expect(res.cacheControl).toBe('private, no-store');
+  });
+
+  it('marks other responses public, max-age=60', async () => {
+    expect((await gql(acme, doc('EntityById'), { id: '1' })).cacheControl).toBe('public, max-age=60');
+  });
+
+  it('marks non-2xx answers no-store, e.g. a mutation over GET', async () => {
+    const query = encodeURIComponent('mutation { updateEntity(id: "1", name: "x") { id } }');
+    const res = await fetch(`${origin.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${acme}` } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(edge.received).toHaveLength(0);
+  });
+
+  it('reports a GraphQL syntax error', async () => {
+    const res = await gql(acme, '{ entity(id: "1") { id ');
+    expect(res.body.errors?.[0]?.message).toMatch(/Syntax Error/);
+  });
+
+  it('answers unknown paths with a 404 error body', async () => {
+    const res = await fetch(`${origin.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('stats', () => {
+  it('counts requests, operations, mutations and purges, and resets', async () => {
+    const reset = await fetch(`${origin.url}/__stats/reset`, { method: 'POST' });
+    expect(await reset.json()).toEqual({ requests: 0, byOperation: {}, mutations: 0, purgesSent: 0, purgeFailures: 0 });
+
+    await gql(acme, doc('EntityById'), { id: '1' });
+    await gql(globex, doc('EntityById'), { id: '2' });
+    await gql(acme, doc('Entities'));
+    await gql(acme, doc('UpdateEntity'), { id: '3', name: 'Counted' });
+    await gql(undefined, doc('EntityById'), { id: '1' });
+
+    const stats = await (await fetch(`${origin.url}/__stats`)).json();
+    expect(stats).toEqual({ requests: 5, byOperation: { EntityById: 2, Entities: 1, UpdateEntity: 1 }, mutations: 1, purgesSent: 1, purgeFailures: 0 });
+    expect(origin.stats()).toEqual(stats);
+    origin.resetStats();
+    expect(origin.stats().requests).toBe(0);
+  });
+});
+
+describe('purge after a mutation', () => {
+  it('sends a signed purge for updateEntity with its arguments and waits for the receipt', async () => {
+    const res = await gql(acme, doc('UpdateEntity'), { id: '7', name: 'Purged name' });
+
+    // The purge arrived before the mutation answered: a read after the response is fresh.
+    expect(edge.received).toHaveLength(1);
+    const [sent] = edge.received;
+    expect(sent!.signature.ok).toBe(true);
+    expect(sent!.path).toBe('/__edge/purge');
+    expect(JSON.parse(sent!.rawBody)).toEqual({
+      purgeId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      tenant: 'acme',
+      mutation: { op: 'updateEntity', variables: { id: '7', name: 'Purged name' } },
+    });
+    expect(res.body.data!.updateEntity.name).toBe('acme · Purged name');
+    expect(res.body.extensions!.purge).toMatchObject({ status: 'applied', purges: [{ op: 'updateEntity', purgeId: sent!.request!.purgeId }] });
+  });
+
+  it('sends the tenant of the token and the linkEntities arguments', async () => {
+    await gql(globex, doc('LinkEntities'), { from: '4', to: '5', kind: 'contacts' });
+    expect(edge.received).toHaveLength(1);
+    expect(edge.received[0]!.request).toMatchObject({ tenant: 'globex', mutation: { op: 'linkEntities', variables: { from: '4', to: '5', kind: 'contacts' } } });
+  });
+
+  it('sends no purge when the write fails', async () => {
+    const res = await gql(acme, doc('UpdateEntity'), { id: '404', name: 'x' });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(edge.received).toHaveLength(0);
+  });
+
+  it('still answers the mutation when the hook keeps failing, with purge status failed', async () => {
+    edge.respond(() => ({ status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'down for the test' } } }));
+    origin.resetStats();
+
+    const res = await gql(acme, doc('UpdateEntity'), { id: '8', name: 'Written anyway' });
+
+    expect(res.body.data!.updateEntity.name).toBe('acme · Written anyway');
+    expect(res.body.extensions!.purge).toMatchObject({ status: 'failed', purges: [{ status: 'failed', code: 'EDGE_UNAVAILABLE' }] });
+    expect(edge.received).toHaveLength(4); // first attempt + 3 retries, one purgeId
+    expect(new Set(edge.received.map((r) => r.request!.purgeId)).size).toBe(1);
+    expect(origin.stats()).toMatchObject({ purgesSent: 1, purgeFailures: 1 });
+    expect(logged.some((l) => l.includes('purge failed'))).toBe(true);
+  });
+});
+
+describe('concurrency limit', () => {
+  it('queues requests beyond the limit and answers them all', async () => {
+    const limited = await startOrigin({ port: 0, jwksUrl: jwks.url, edgeUrl: edge.url, purgeSecret, latencyMs: 5, concurrencyLimit: 1 });
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          fetch(`${limited.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${acme}` },
+            body: JSON.stringify({ query: doc('EntityById'), variables: { id: String(i + 1) } }),
+          }).then((r) => r.json() as Promise<any>),
+        ),
+      );
+      expect(responses.map((r) => r.data.entity.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+      expect(limited.stats().byOperation).toEqual({ EntityById: 8 });
+    } finally {
+      await limited.close();
+    }
+  });
+});
