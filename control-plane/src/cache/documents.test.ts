@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.ts';
+import { apiFailure as failure } from '../testing/api-error.ts';
 import { analyseDocument } from './documents.ts';
-
-function failure(fn: () => unknown): { status: number; code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('analyseDocument', () => {
   it.each([

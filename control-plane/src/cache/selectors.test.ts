@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EdgeInvalidation } from '../../../schema/contracts/edge-config.ts';
-import { ApiError } from '../http/errors.ts';
+import { apiFailure as failure } from '../testing/api-error.ts';
 import { checkInvalidation, checkVersionAgainstMap, type OperationVersion } from './selectors.ts';
 
 const v1: OperationVersion = { id: 'sha256:01', name: 'Relationships', operationType: 'query', variables: ['entityId'] };
 const v2: OperationVersion = { id: 'sha256:02', name: 'Relationships', operationType: 'query', variables: ['entityId', 'limit'] };
 const mutation: OperationVersion = { id: 'sha256:03', name: 'UpdateEntity', operationType: 'mutation', variables: ['id', 'name'] };
-
-function failure(fn: () => unknown): { status: number; code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApiError) return { status: err.status, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('checkInvalidation', () => {
   it.each([
