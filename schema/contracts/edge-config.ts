@@ -22,6 +22,12 @@ export const EdgeOperationSchema = z.object({
   document: z.string(),
   operationType: z.enum(['query', 'mutation', 'subscription']),
   ttlSeconds: z.number().int().min(0),
+  /** After the TTL, serve the stale entry for this long while one background fetch refreshes it. */
+  staleWhileRevalidateSeconds: z.number().int().min(0),
+  /** After the TTL, serve the stale entry for this long when the origin answers 5xx or times out. */
+  staleIfErrorSeconds: z.number().int().min(0),
+  /** Emergency switch: false makes every request for this operation BYPASS the cache. */
+  cachingEnabled: z.boolean(),
   scope: CacheScopeSchema,
   /** Variable names the document declares, in declaration order. */
   variables: z.array(z.string()),
@@ -47,6 +53,8 @@ export const EdgeTenantSchema = z.object({
 export const EdgeConfigSchema = z.object({
   version: z.string(),
   generatedAt: z.string(),
+  /** Emergency switch for every operation of every tenant: false means BYPASS everything. */
+  cachingEnabled: z.boolean(),
   tenants: z.array(EdgeTenantSchema),
   safelist: z.array(EdgeOperationSchema),
   invalidationMap: z.array(EdgeInvalidationSchema),
