@@ -17,6 +17,7 @@ export default defineConfig({
             'examples/**/*.test.ts',
             'tests/**/*.test.ts',
           ],
+          exclude: ['tests/**/*.workerd.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

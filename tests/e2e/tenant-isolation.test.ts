@@ -75,7 +75,8 @@ it(`never serves one tenant's body to another (seed ${SEED})`, async () => {
   }
   // The run only proves something if the cache actually served most of it.
   expect(outcomes.filter((c) => c === 'HIT').length).toBeGreaterThan(REQUESTS / 3);
-  expect(outcomes.every((c) => c === 'HIT' || c === 'MISS')).toBe(true);
+  // Concurrent misses for one key share an origin fetch (COALESCED); nothing here may bypass the cache.
+  expect(outcomes.filter((c) => !['HIT', 'MISS', 'COALESCED'].includes(c))).toEqual([]);
 });
 
 function entityNames(body: any): string[] {

@@ -3,14 +3,19 @@ import { controlPlaneKeys } from './auth/jwks.ts';
 import { VerifiedTokens } from './auth/verified-tokens.ts';
 import { GenerationMemo, GenerationsClient } from './cache/generations.ts';
 import { HotEntries } from './cache/hot-entries.ts';
+import { InFlight } from './cache/in-flight.ts';
 import { ResponseCache } from './cache/response-cache.ts';
 import { PulledConfig, type ConfigSource } from './config/config-store.ts';
+import type { FlightResult } from './graphql/cached-read.ts';
 import { CachedDocumentRegistry, type DocumentRegistry } from './graphql/document-registry.ts';
+import { metricsShipper } from './metrics/flush.ts';
+import { MetricsRecorder } from './metrics/recorder.ts';
+import { OriginClient, type Fetch } from './origin/forward.ts';
 import { edgeSettings, type EdgeSettings } from './settings.ts';
 
 /**
  * Everything a handler does I/O through. `edgeContext` wires the production parts; the workerd
- * tests wire the same parts with a fixed config and a local key set.
+ * tests wire the same parts with a fixed config, a local key set and a test origin.
  */
 export interface EdgeContext {
   settings: EdgeSettings;
@@ -19,7 +24,13 @@ export interface EdgeContext {
   verifiedTokens: VerifiedTokens;
   generations: GenerationsClient;
   responses: ResponseCache;
+  /** Origin fetches in progress per cache URL: coalescing and single background refreshes. */
+  inFlight: InFlight<FlightResult>;
+  origin: OriginClient;
   documents: DocumentRegistry;
+  metrics: MetricsRecorder;
+  /** Ships buffered metrics (via waitUntil) when a flush is due; cheap to call after every record. */
+  shipMetrics: () => void;
   waitUntil: (p: Promise<unknown>) => void;
 }
 
@@ -27,9 +38,13 @@ export interface EdgeContext {
 const memo = new GenerationMemo();
 const verifiedTokens = new VerifiedTokens();
 const hotEntries = new HotEntries();
+const inFlight = new InFlight<FlightResult>();
+const metrics = new MetricsRecorder();
 const configs = new Map<string, PulledConfig>();
+const globalFetch: Fetch = (input, init) => fetch(input, init);
 let documents: CachedDocumentRegistry | null = null;
 let responses: ResponseCache | null = null;
+let origin: { settings: EdgeSettings; client: OriginClient } | null = null;
 
 export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
   const settings = edgeSettings(env);
@@ -41,6 +56,8 @@ export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
   }
   documents ??= new CachedDocumentRegistry(caches.default);
   responses ??= new ResponseCache(caches.default, hotEntries);
+  if (origin?.settings !== settings) origin = { settings, client: new OriginClient(settings.originUrl, settings.originTimeoutMs, globalFetch) };
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   return {
     settings,
     config,
@@ -48,7 +65,16 @@ export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
     verifiedTokens,
     generations: new GenerationsClient(memo, env.GENERATIONS),
     responses,
+    inFlight,
+    origin: origin.client,
     documents,
-    waitUntil: (p) => ctx.waitUntil(p),
+    metrics,
+    shipMetrics: metricsShipper(
+      metrics,
+      { controlPlaneUrl: settings.controlPlaneUrl, token: settings.controlPlaneToken, fetch: globalFetch },
+      settings.metricsFlushMs,
+      waitUntil,
+    ),
+    waitUntil,
   };
 }

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../../schema/contracts/errors.ts';
 import { edgeContext } from './context.ts';
 import { handleGraphQL } from './graphql/handle-graphql.ts';
 import { errorResponse, toErrorResponse } from './http/errors.ts';
+import { observed } from './metrics/observe.ts';
 import { handlePurge } from './purge/hook.ts';
 
 export { TenantGenerations } from './generations/tenant-generations.ts';
@@ -10,7 +11,10 @@ export default {
   async fetch(request, env, ctx): Promise<Response> {
     const { pathname } = new URL(request.url);
     try {
-      if (pathname === '/graphql') return await handleGraphQL(request, edgeContext(env, ctx), request.cf?.colo);
+      if (pathname === '/graphql') {
+        const cx = edgeContext(env, ctx);
+        return await observed(cx, (trace) => handleGraphQL(request, cx, request.cf?.colo, trace));
+      }
       if (pathname === '/__edge/purge') {
         if (request.method !== 'POST') return errorResponse(405, ErrorCode.METHOD_NOT_ALLOWED, 'use POST', { allow: 'POST' });
         return await handlePurge(request, edgeContext(env, ctx));

@@ -11,6 +11,16 @@ describe('edgeSettings', () => {
     });
   });
 
+  it('timeouts: unset or empty → defaults; set → validated whole milliseconds', () => {
+    const base = { ...env } as Record<string, unknown>;
+    delete base.ORIGIN_TIMEOUT_MS;
+    expect(edgeSettings({ ...base, METRICS_FLUSH_MS: '' } as unknown as Env)).toMatchObject({ originTimeoutMs: 10_000, metricsFlushMs: 10_000 });
+    expect(edgeSettings({ ...env, ORIGIN_TIMEOUT_MS: '2500', METRICS_FLUSH_MS: '50' })).toMatchObject({ originTimeoutMs: 2_500, metricsFlushMs: 50 });
+    for (const bad of ['abc', '1.5', '0', '999999']) {
+      expect(() => edgeSettings({ ...env, ORIGIN_TIMEOUT_MS: bad })).toThrow(/ORIGIN_TIMEOUT_MS/);
+    }
+  });
+
   it('names what is missing or invalid, never the secret values → 500 INTERNAL', () => {
     const broken = { ...env, PURGE_SIGNING_SECRET: 'short-secret', CONTROL_PLANE_TOKEN: undefined } as unknown as Env;
     let err: unknown;

@@ -11,7 +11,18 @@ const SettingsSchema = z.object({
     .optional(),
   PURGE_SIGNING_SECRET: z.string().min(16, 'at least 16 characters'),
   CONTROL_PLANE_TOKEN: z.string().min(1),
+  ORIGIN_TIMEOUT_MS: milliseconds(10_000, 100, 120_000),
+  METRICS_FLUSH_MS: milliseconds(10_000, 10, 600_000),
 });
+
+/** A var holding whole milliseconds within [min, max]; unset or empty means the default. */
+function milliseconds(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
+    .pipe(z.number().int('whole milliseconds').min(min).max(max));
+}
 
 export interface EdgeSettings {
   controlPlaneUrl: string;
@@ -20,6 +31,10 @@ export interface EdgeSettings {
   localRegion: string | undefined;
   purgeSecret: string;
   controlPlaneToken: string;
+  /** An origin request still unanswered after this is aborted (504 ORIGIN_TIMEOUT or stale-if-error). */
+  originTimeoutMs: number;
+  /** Metrics are shipped at most once per this interval (sooner only when the buffer grows large). */
+  metricsFlushMs: number;
 }
 
 let validated: { env: Env; settings: EdgeSettings } | null = null;
@@ -39,6 +54,8 @@ export function edgeSettings(env: Env): EdgeSettings {
     localRegion: e.LOCAL_REGION || undefined,
     purgeSecret: e.PURGE_SIGNING_SECRET,
     controlPlaneToken: e.CONTROL_PLANE_TOKEN,
+    originTimeoutMs: e.ORIGIN_TIMEOUT_MS,
+    metricsFlushMs: e.METRICS_FLUSH_MS,
   };
   validated = { env, settings };
   return settings;

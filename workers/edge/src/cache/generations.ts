@@ -1,4 +1,4 @@
-import type { BumpResult, TenantGenerations } from '../generations/tenant-generations.ts';
+import type { BumpResult, GenerationsRead, TenantGenerations } from '../generations/tenant-generations.ts';
 
 /**
  * How long an isolate may reuse generations it read from the tenant's Durable Object. A purge
@@ -12,7 +12,9 @@ const MEMO_MAX_TAGS = 10_000;
 
 interface TenantMemo {
   /** Incremented by every purge this isolate applies: reads that raced it must not memo. */
-  epoch: number;
+  clears: number;
+  /** The Durable Object's storage epoch the entries were read under. */
+  epoch: string | null;
   entries: Map<string, { gen: number; at: number }>;
 }
 
@@ -20,40 +22,43 @@ interface TenantMemo {
 export class GenerationMemo {
   private readonly tenants = new Map<string, TenantMemo>();
 
-  lookup(tenant: string, tags: readonly string[], now: number): Record<string, number> | null {
+  lookup(tenant: string, tags: readonly string[], now: number): GenerationsRead | null {
     const m = this.tenants.get(tenant);
-    if (!m) return null;
-    const out: Record<string, number> = {};
+    if (!m?.epoch) return null;
+    const generations: Record<string, number> = {};
     for (const tag of tags) {
       const e = m.entries.get(tag);
       if (!e || now - e.at > GENERATION_MEMO_MS) return null;
-      out[tag] = e.gen;
+      generations[tag] = e.gen;
     }
-    return out;
+    return { epoch: m.epoch, generations };
   }
 
-  epoch(tenant: string): number {
-    return this.memo(tenant).epoch;
+  /** Taken before a read is sent and handed back to `remember`. */
+  clears(tenant: string): number {
+    return this.memo(tenant).clears;
   }
 
   /** `issuedAt` is when the read was sent, so the memo's age counts the round trip too. */
-  remember(tenant: string, epoch: number, generations: Readonly<Record<string, number>>, issuedAt: number): void {
+  remember(tenant: string, clears: number, read: GenerationsRead, issuedAt: number): void {
     const m = this.memo(tenant);
-    if (m.epoch !== epoch) return;
-    if (m.entries.size > MEMO_MAX_TAGS) m.entries.clear();
-    for (const [tag, gen] of Object.entries(generations)) m.entries.set(tag, { gen, at: issuedAt });
+    if (m.clears !== clears) return;
+    // Another epoch means other storage: nothing memoized under the old one still holds.
+    if (m.entries.size > MEMO_MAX_TAGS || m.epoch !== read.epoch) m.entries.clear();
+    m.epoch = read.epoch;
+    for (const [tag, gen] of Object.entries(read.generations)) m.entries.set(tag, { gen, at: issuedAt });
   }
 
   clear(tenant: string): void {
     const m = this.memo(tenant);
-    m.epoch++;
+    m.clears++;
     m.entries.clear();
   }
 
   private memo(tenant: string): TenantMemo {
     let m = this.tenants.get(tenant);
     if (!m) {
-      m = { epoch: 0, entries: new Map() };
+      m = { clears: 0, epoch: null, entries: new Map() };
       this.tenants.set(tenant, m);
     }
     return m;
@@ -67,13 +72,13 @@ export class GenerationsClient {
     private readonly ns: DurableObjectNamespace<TenantGenerations>,
   ) {}
 
-  async read(tenant: string, tags: string[]): Promise<Record<string, number>> {
+  async read(tenant: string, tags: string[]): Promise<GenerationsRead> {
     const issuedAt = Date.now();
     const memoized = this.memo.lookup(tenant, tags, issuedAt);
     if (memoized) return memoized;
-    const epoch = this.memo.epoch(tenant);
+    const clears = this.memo.clears(tenant);
     const fresh = await this.stub(tenant).read(tags);
-    this.memo.remember(tenant, epoch, fresh, issuedAt);
+    this.memo.remember(tenant, clears, fresh, issuedAt);
     return fresh;
   }
 

@@ -2,20 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { HotEntries, type HotEntry } from './hot-entries.ts';
 
 const T0 = 1_000_000;
-const entry = (body: string, expiresAt = T0 + 60_000): HotEntry => ({
+const entry = (body: string, retainUntil = T0 + 60_000): HotEntry => ({
   body,
   contentType: 'application/json',
   originCacheControl: null,
+  bytes: body.length,
   storedAt: T0,
-  expiresAt,
+  expiresAt: Math.min(retainUntil, T0 + 1_000),
+  retainUntil,
 });
 
 describe('HotEntries', () => {
-  it('returns an entry until it expires, then forgets it', () => {
+  it('returns an entry until its retention ends (stale ones too), then forgets it', () => {
     const hot = new HotEntries();
-    hot.set('u1', entry('a', T0 + 1_000));
-    expect(hot.get('u1', T0 + 999)?.body).toBe('a');
-    expect(hot.get('u1', T0 + 1_000)).toBeNull();
+    hot.set('u1', entry('a', T0 + 5_000));
+    expect(hot.get('u1', T0 + 4_999)?.body).toBe('a');
+    expect(hot.get('u1', T0 + 5_000)).toBeNull();
     expect(hot.size).toBe(0);
   });
 

@@ -3,14 +3,20 @@
  * keeps): a hot key is answered without a Cache API round trip. It needs no invalidation of its
  * own: entries are stored under the same URL as the Cache API copy, and that URL carries the
  * generation digest, so after a purge no read computes the old URL again. Bounded by entry count
- * and bytes; least recently used goes first.
+ * and bytes; least recently used goes first. An entry is returned until `retainUntil`, stale or
+ * not: whether a stale entry may be served is the caller's decision (stale-policy.ts).
  */
 export interface HotEntry {
   body: string;
   contentType: string;
   originCacheControl: string | null;
+  /** UTF-8 length of `body`, counted once when the entry is made. */
+  bytes: number;
   storedAt: number;
+  /** Fresh until then (the operation's TTL); stale after, see stale-policy.ts. */
   expiresAt: number;
+  /** Kept until then for stale serving: TTL + max(stale-while-revalidate, stale-if-error). */
+  retainUntil: number;
 }
 
 export const HOT_MAX_ENTRIES = 2_000;
@@ -31,7 +37,7 @@ export class HotEntries {
     const entry = this.entries.get(url);
     if (!entry) return null;
     this.remove(url, entry);
-    if (entry.expiresAt <= now) return null;
+    if (entry.retainUntil <= now) return null;
     // Re-inserting moves the entry to the end of the Map's order: the most recently used.
     this.entries.set(url, entry);
     this.bytes += entry.body.length;

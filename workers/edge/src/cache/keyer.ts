@@ -1,5 +1,6 @@
 import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import type { GenerationsRead } from '../generations/tenant-generations.ts';
+import { memoSha256Hex } from './sha256-memo.ts';
 
 /**
  * Cache keys (brief §3): `v1/{tenant}/{region}/{opId}/{varsHash}[/u:{sha256(sub)}]`.
@@ -53,11 +54,14 @@ export async function canonicalVariables(variables: unknown): Promise<CanonicalV
   if (canonical.length * 3 > MAX_VARIABLES_BYTES && new TextEncoder().encode(canonical).byteLength > MAX_VARIABLES_BYTES) {
     return null;
   }
-  return { canonical, varsHash: await sha256Hex(canonical) };
+  return { canonical, varsHash: await memoSha256Hex(canonical) };
 }
 
-/** Sorted `tag=gen` pairs hashed: any bumped tag yields a different cache URL. */
-export async function generationDigest(tags: readonly string[], generations: Readonly<Record<string, number>>): Promise<string> {
-  const pairs = tags.map((t) => `${t}=${generations[t] ?? 0}`).sort();
-  return sha256Hex(pairs.join('\n'));
+/**
+ * The store's epoch and the sorted `tag=gen` pairs, hashed: any bumped tag, or a generation store
+ * that lost its storage and restarted its counters, yields a different cache URL.
+ */
+export async function generationDigest(read: GenerationsRead, tags: readonly string[]): Promise<string> {
+  const pairs = tags.map((t) => `${t}=${read.generations[t] ?? 0}`).sort();
+  return memoSha256Hex(`${read.epoch}\n${pairs.join('\n')}`);
 }

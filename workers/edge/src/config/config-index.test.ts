@@ -9,6 +9,8 @@ describe('indexConfig', () => {
     const byId = opByName(config, 'EntityById');
     const rels = opByName(config, 'Relationships');
     expect(index.version).toBe('test-1');
+    expect(index.cachingEnabled).toBe(true);
+    expect(indexConfig({ ...config, cachingEnabled: false }).cachingEnabled).toBe(false);
     expect(index.opsById.get(byId.id)).toBe(byId);
     expect(index.queryIdsByName.get('EntityById')).toEqual([byId.id]);
     // Mutations are safelisted (strict tenants may run them) but never affected reads.

@@ -6,6 +6,8 @@ export type EdgeTenant = EdgeConfig['tenants'][number];
 /** Lookups the hot path needs, built once per config version (never per request). */
 export interface ConfigIndex {
   readonly version: string;
+  /** The global switch: false → every read bypasses the cache. */
+  readonly cachingEnabled: boolean;
   readonly opsById: ReadonlyMap<string, EdgeOperation>;
   /** Safelisted queries by operation name: every document version of an affected op. */
   readonly queryIdsByName: ReadonlyMap<string, readonly string[]>;
@@ -40,6 +42,7 @@ export function indexConfig(config: EdgeConfig): ConfigIndex {
   }
   return {
     version: config.version,
+    cachingEnabled: config.cachingEnabled,
     opsById,
     queryIdsByName,
     tenants: new Map(config.tenants.map((t) => [t.id, t])),

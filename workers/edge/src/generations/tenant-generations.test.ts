@@ -7,7 +7,7 @@ const stub = (tenant: string) => env.GENERATIONS.get(env.GENERATIONS.idFromName(
 
 describe('TenantGenerations', () => {
   it('reads 0 for tags never bumped', async () => {
-    expect(await stub('t-read').read(['*', 'op:a'])).toEqual({ '*': 0, 'op:a': 0 });
+    expect((await stub('t-read').read(['*', 'op:a'])).generations).toEqual({ '*': 0, 'op:a': 0 });
   });
 
   it('bumps each tag once per purge and reads the new values', async () => {
@@ -17,7 +17,7 @@ describe('TenantGenerations', () => {
     expect(Date.parse(first.appliedAt)).not.toBeNaN();
     const second = await s.bump('purge-0002', ['op:a']);
     expect(second.generations).toEqual({ 'op:a': 2 });
-    expect(await s.read(['op:a', '*', 'op:b'])).toEqual({ 'op:a': 2, '*': 1, 'op:b': 0 });
+    expect((await s.read(['op:a', '*', 'op:b'])).generations).toEqual({ 'op:a': 2, '*': 1, 'op:b': 0 });
   });
 
   it('is idempotent by purge id: a repeat returns the first result and bumps nothing', async () => {
@@ -25,20 +25,31 @@ describe('TenantGenerations', () => {
     const first = await s.bump('purge-idem-1', ['op:x']);
     const again = await s.bump('purge-idem-1', ['op:x', 'op:y']);
     expect(again).toEqual({ ...first, duplicate: true });
-    expect(await s.read(['op:x', 'op:y'])).toEqual({ 'op:x': 1, 'op:y': 0 });
+    expect((await s.read(['op:x', 'op:y'])).generations).toEqual({ 'op:x': 1, 'op:y': 0 });
   });
 
   it('keeps generations and the ledger across eviction', async () => {
     const s = stub('t-evict');
     await s.bump('purge-evict-1', ['op:e']);
     await evictDurableObject(s);
-    expect(await s.read(['op:e'])).toEqual({ 'op:e': 1 });
+    expect((await s.read(['op:e'])).generations).toEqual({ 'op:e': 1 });
     expect((await s.bump('purge-evict-1', ['op:e'])).duplicate).toBe(true);
+  });
+
+  it('has a random epoch created with its storage, kept across eviction', async () => {
+    const s = stub('t-epoch');
+    const { epoch } = await s.read(['*']);
+    expect(epoch).toMatch(/^[0-9a-f-]{36}$/);
+    await s.bump('purge-epoch-1', ['*']);
+    await evictDurableObject(s);
+    expect((await s.read(['*'])).epoch).toBe(epoch);
+    // Equal counters in another object (what lost storage would look like) come with another epoch.
+    expect((await stub('t-epoch-other').read(['*'])).epoch).not.toBe(epoch);
   });
 
   it('tenants are separate objects', async () => {
     await stub('t-sep-a').bump('purge-sep-1', ['*']);
-    expect(await stub('t-sep-b').read(['*'])).toEqual({ '*': 0 });
+    expect((await stub('t-sep-b').read(['*'])).generations).toEqual({ '*': 0 });
   });
 
   it('prunes ledger entries older than the retention on write', async () => {
@@ -56,7 +67,7 @@ describe('TenantGenerations', () => {
     const tags = Array.from({ length: 300 }, (_, i) => `op:t${i}`);
     const s = stub('t-many');
     await s.bump('purge-many-1', tags);
-    const got = await s.read(tags);
+    const got = (await s.read(tags)).generations;
     expect(Object.values(got).every((g) => g === 1)).toBe(true);
   });
 });

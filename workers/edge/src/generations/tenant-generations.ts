@@ -16,6 +16,17 @@ export interface BumpResult {
  */
 export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
 
+export interface GenerationsRead {
+  /**
+   * Random, created with the object's storage and never changed. Mixed into every generation
+   * digest: if the storage were ever lost, the counters would restart at 0 and could recompute
+   * the URLs of entries cached before; a new epoch makes every such URL unreachable instead.
+   */
+  epoch: string;
+  /** Current generation of each tag asked for; a tag never bumped is 0. */
+  generations: Record<string, number>;
+}
+
 /**
  * One object per tenant (idFromName(tenant)): the single strongly consistent place where tag
  * generations change. Edges read generations and mix them into cache keys, so a bump here makes
@@ -23,6 +34,7 @@ export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
  */
 export class TenantGenerations extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly epoch: string;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -30,10 +42,13 @@ export class TenantGenerations extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS generations (tag TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS purges (purge_id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL, result TEXT NOT NULL)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS purges_by_time ON purges (applied_at)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`);
+    // Only the first construction over empty storage inserts; every later one reads the same value.
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING`, crypto.randomUUID());
+    this.epoch = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'epoch'`).one().value;
   }
 
-  /** Current generation of each tag; a tag never bumped is 0. */
-  read(tags: string[]): Record<string, number> {
+  read(tags: string[]): GenerationsRead {
     const out: Record<string, number> = {};
     for (const t of tags) out[t] = 0;
     // json_each keeps it to one bound parameter whatever the number of tags.
@@ -42,7 +57,7 @@ export class TenantGenerations extends DurableObject<Env> {
       JSON.stringify(tags),
     );
     for (const row of rows) out[row.tag] = row.gen;
-    return out;
+    return { epoch: this.epoch, generations: out };
   }
 
   /** Bumps each tag once; idempotent by purgeId. */

@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 async function call(req: Request): Promise<Response> {
   try {
-    return await handleGraphQL(req, cx, undefined);
+    return await handleGraphQL(req, cx, undefined, { originMs: null });
   } catch (err) {
     return toErrorResponse(err);
   }
@@ -196,9 +196,9 @@ describe('cache reads', () => {
 
   it('serves a stored entry as HIT with age; variable order does not matter', async () => {
     const { op, tags, key } = await entryUrl('acme', { id: '42', x: 1 });
-    const url = cacheUrl(key, await generationDigest(tags, await cx.generations.read('acme', tags)));
+    const url = cacheUrl(key, await generationDigest(await cx.generations.read('acme', tags), tags));
     const body = '{"data":{"entity":{"id":"42","name":"cached"}}}';
-    await cx.responses.store(url, { body, contentType: 'application/json', originCacheControl: 'max-age=5' }, 60, Date.now() - 3_000);
+    await cx.responses.store(url, { body, contentType: 'application/json', originCacheControl: 'max-age=5', bytes: body.length }, 60, 60, Date.now() - 3_000).written;
     const res = await call(post({ documentId: op.id, variables: { x: 1, id: '42' } }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-cache')).toBe('HIT');
@@ -212,10 +212,10 @@ describe('cache reads', () => {
   it('a fill that began before a purge is not served after it', async () => {
     const { op, tags, key } = await entryUrl('acme', { id: '43' });
     // The fill computed its URL from the generations before the purge...
-    const before = cacheUrl(key, await generationDigest(tags, await cx.generations.read('acme', tags)));
+    const before = cacheUrl(key, await generationDigest(await cx.generations.read('acme', tags), tags));
     await cx.generations.bump('acme', `test-purge-${crypto.randomUUID()}`, [`op:${op.id}|id="43"`]);
     // ...and lands after it.
-    await cx.responses.store(before, { body: '{"data":{"stale":true}}', contentType: 'application/json', originCacheControl: null }, 60, Date.now());
+    await cx.responses.store(before, { body: '{"data":{"stale":true}}', contentType: 'application/json', originCacheControl: null, bytes: 23 }, 60, 60, Date.now()).written;
     await expectError(await call(post({ documentId: op.id, variables: { id: '43' } })), 502, 'ORIGIN_UNAVAILABLE');
   });
 });

@@ -1,15 +1,18 @@
 import type { Claims } from '../../../../schema/contracts/auth.ts';
 import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
 import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest, resolveRegion, type CanonicalVariables } from '../cache/keyer.ts';
-import { isStorable, parseJsonOrUndefined } from '../cache/storable.ts';
+import { memoSha256Hex } from '../cache/sha256-memo.ts';
+import { parseJsonOrUndefined } from '../cache/storable.ts';
 import { ALL_TAG, mutationTags, readTags } from '../cache/tags.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import type { EdgeContext } from '../context.ts';
 import { EdgeError } from '../http/errors.ts';
-import { forwardToOrigin, originResponse, type OriginRequest } from '../origin/forward.ts';
+import type { GenerationsRead } from '../generations/tenant-generations.ts';
+import type { RequestTrace } from '../metrics/observe.ts';
+import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
+import { readThrough } from './cached-read.ts';
 import { parseDocument } from './document.ts';
 import { readGraphQLParams, type GraphQLParams } from './http-params.ts';
 import { rootMutationFields } from './mutation-fields.ts';
@@ -20,8 +23,8 @@ const APQ_NOT_FOUND = JSON.stringify({
   errors: [{ message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } }],
 });
 
-/** GET|POST /graphql. `colo` is request.cf?.colo. */
-export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unknown): Promise<Response> {
+/** GET|POST /graphql. `colo` is request.cf?.colo; `trace` collects what metrics record. */
+export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unknown, trace: RequestTrace): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'POST') {
     throw new EdgeError(405, ErrorCode.METHOD_NOT_ALLOWED, 'use GET or POST', { allow: 'GET, POST' });
   }
@@ -29,6 +32,7 @@ export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unk
   const index = await cx.config.get(cx.waitUntil);
   const tenant = index.tenants.get(claims.tenant);
   if (!tenant) throw new EdgeError(403, ErrorCode.UNKNOWN_TENANT, `tenant ${claims.tenant} is not served by this edge`);
+  trace.tenant = tenant.id;
 
   const params = await readGraphQLParams(request);
   const vars = await variablesOf(params);
@@ -37,6 +41,8 @@ export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unk
     return new Response(APQ_NOT_FOUND, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
   }
   const op = resolution.op;
+  trace.opId = op.id;
+  trace.opName = op.safelisted?.name ?? params.operationName ?? '';
   if (op.operationType === 'subscription') throw new EdgeError(400, ErrorCode.BAD_REQUEST, 'subscriptions are not served over HTTP');
   if (op.operationType === 'mutation' && params.method === 'GET') {
     throw new EdgeError(405, ErrorCode.METHOD_NOT_ALLOWED, 'mutations must use POST', { allow: 'POST' });
@@ -52,11 +58,12 @@ export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unk
     authorization: request.headers.get('authorization'),
     region: resolveRegion(cx.settings.localRegion, colo),
   };
-  if (op.operationType === 'mutation') return mutate(cx, index, tenant.id, op, params, originReq);
-  if (!op.safelisted || op.safelisted.ttlSeconds === 0) {
-    return originResponse(await forwardToOrigin(cx.settings.originUrl, originReq), 'BYPASS');
+  if (op.operationType === 'mutation') return mutate(cx, index, tenant.id, op, params, originReq, trace);
+  // The switches are emergency brakes: off means straight to the origin, as for an unsafelisted read.
+  if (!op.safelisted || op.safelisted.ttlSeconds === 0 || !index.cachingEnabled || !op.safelisted.cachingEnabled) {
+    return bypass(cx, originReq, trace);
   }
-  return cachedRead(cx, index, tenant.id, claims, op.safelisted, vars, params, originReq);
+  return cachedRead(cx, index, tenant.id, claims, op.safelisted, vars, params, originReq, trace);
 }
 
 async function variablesOf(params: GraphQLParams): Promise<CanonicalVariables> {
@@ -80,36 +87,42 @@ async function cachedRead(
   vars: CanonicalVariables,
   params: GraphQLParams,
   originReq: OriginRequest,
+  trace: RequestTrace,
 ): Promise<Response> {
   const key = cacheKey({
     tenant,
     region: originReq.region,
     opId: op.id,
     varsHash: vars.varsHash,
-    userHash: op.scope === 'user' ? await sha256Hex(claims.sub) : undefined,
+    userHash: op.scope === 'user' ? await memoSha256Hex(claims.sub) : undefined,
   });
   const tags = readTags(op.id, vars.varsHash, params.variables, index.selectorKeySets.get(op.id) ?? []);
-  let generations: Record<string, number>;
+  let generations: GenerationsRead;
   try {
     generations = await cx.generations.read(tenant, tags);
   } catch (err) {
     // Fail closed: without current generations any stored entry might be stale.
     console.error('edge: generations unavailable, bypassing the cache', String(err));
-    return originResponse(await forwardToOrigin(cx.settings.originUrl, originReq), 'BYPASS');
+    return bypass(cx, originReq, trace);
   }
-  // The URL is fixed from generations read BEFORE the origin fetch, and the fill is stored under
-  // it. If a purge lands while the fetch is in flight, the fill goes to the old URL, which no read
-  // after the purge computes: a fill that began before a purge is never served after it.
-  const url = cacheUrl(key, await generationDigest(tags, generations));
-  const hit = await cx.responses.lookup(url, Date.now());
-  if (hit) return hit;
-  const answer = await forwardToOrigin(cx.settings.originUrl, originReq);
-  if (isStorable(answer.status, answer.cacheControl, parseJsonOrUndefined(answer.body), op.ttlSeconds)) {
-    cx.waitUntil(
-      cx.responses.store(url, { body: answer.body, contentType: answer.contentType, originCacheControl: answer.cacheControl }, op.ttlSeconds, Date.now()),
-    );
+  return readThrough(cx, cacheUrl(key, await generationDigest(generations, tags)), op, originReq, trace);
+}
+
+/** Straight to the origin, nothing read from or written to the cache. */
+async function bypass(cx: EdgeContext, originReq: OriginRequest, trace: RequestTrace): Promise<Response> {
+  trace.status = 'BYPASS';
+  const answer = await timedForward(cx, originReq, trace);
+  trace.bytes = answer.bytes;
+  return originResponse(answer, 'BYPASS');
+}
+
+async function timedForward(cx: EdgeContext, originReq: OriginRequest, trace: RequestTrace): Promise<OriginAnswer> {
+  const started = Date.now();
+  try {
+    return await cx.origin.forward(originReq);
+  } finally {
+    trace.originMs = Date.now() - started;
   }
-  return originResponse(answer, 'MISS');
 }
 
 /**
@@ -125,15 +138,19 @@ async function mutate(
   op: ResolvedOperation,
   params: GraphQLParams,
   originReq: OriginRequest,
+  trace: RequestTrace,
 ): Promise<Response> {
-  const answer = await forwardToOrigin(cx.settings.originUrl, originReq);
+  trace.status = 'BYPASS';
+  const answer = await timedForward(cx, originReq, trace);
+  trace.bytes = answer.bytes;
   if (answer.status < 200 || answer.status > 299) return originResponse(answer, 'BYPASS');
   const body = parseJsonOrUndefined(answer.body) as { data?: unknown } | undefined;
   if (typeof body?.data !== 'object' || body.data === null) return originResponse(answer, 'BYPASS');
   const tags = invalidatedBy(index, op, params);
   if (tags.length === 0) return originResponse(answer, 'BYPASS');
   try {
-    await cx.generations.bump(tenant, `edge-mutation:${crypto.randomUUID()}`, tags);
+    const bumped = await cx.generations.bump(tenant, `edge-mutation:${crypto.randomUUID()}`, tags);
+    cx.metrics.purge({ purgeId: bumped.purgeId, tenant, tags: bumped.tags, duplicate: bumped.duplicate, appliedAt: bumped.appliedAt });
   } catch (err) {
     console.error('edge: invalidation after mutation failed', String(err));
     return originResponse(answer, 'BYPASS', { 'x-conductor-invalidation': 'failed' });

@@ -1,6 +1,6 @@
 import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
 import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import { memoSha256Hex } from '../cache/sha256-memo.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import { EdgeError } from '../http/errors.ts';
 import { parseDocument, selectOperation } from './document.ts';
@@ -33,7 +33,7 @@ export async function resolveOperation(
   let document = params.query;
   let hex: string;
   if (document !== undefined) {
-    hex = await sha256Hex(document);
+    hex = await memoSha256Hex(document);
     if (claimedHex !== undefined && claimedHex !== hex) {
       throw new EdgeError(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'sha256 of the query does not match the given hash');
     }

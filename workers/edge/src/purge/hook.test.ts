@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
 import { PurgeReceiptSchema } from '../../../../schema/contracts/purge.ts';
 import { signWebhook } from '../../../../sdk/src/core/webhook-signature.ts';
-import { demoConfig, opByName, signer, testContext, type TestContext } from '../../test/fixtures.ts';
+import { FakeControlPlane } from '../../test/fake-control-plane.ts';
+import { demoConfig, opByName, settle, signer, testContext, type TestContext } from '../../test/fixtures.ts';
 import { indexConfig } from '../config/config-index.ts';
 import { toErrorResponse } from '../http/errors.ts';
+import { flushMetrics } from '../metrics/flush.ts';
 import { handlePurge } from './hook.ts';
 
 const SECRET = 'test-purge-secret-0123456789abcdef';
@@ -47,7 +49,7 @@ describe('purge hook: signature', () => {
   it('signature of another body → 401 SIGNATURE_INVALID, nothing bumped', async () => {
     const sig = await signWebhook(SECRET, body);
     await expectError(await send(body.replace('acme', 'globex'), sig), 401, 'SIGNATURE_INVALID');
-    expect(await cx.generations.read('globex', ['*'])).toEqual({ '*': 0 });
+    expect((await cx.generations.read('globex', ['*'])).generations).toEqual({ '*': 0 });
   });
 });
 
@@ -100,6 +102,48 @@ describe('purge hook: receipts', () => {
     const first = PurgeReceiptSchema.parse(await (await send(body, sig)).json());
     const replay = PurgeReceiptSchema.parse(await (await send(body, sig)).json());
     expect(replay).toEqual({ ...first, duplicate: true });
-    expect(await cx.generations.read('acme', ['*'])).toEqual({ '*': first.generations['*'] });
+    expect((await cx.generations.read('acme', ['*'])).generations).toEqual({ '*': first.generations['*'] });
+  });
+});
+
+describe('purge hook: metrics', () => {
+  it('puts each applied purge (and a recognised retry) into the batch, and counts refused requests per served tenant', async () => {
+    const controlPlane = new FakeControlPlane('test-control-plane-token');
+    const local = await testContext(indexConfig(config), (await signer()).keys, { controlPlane: controlPlane.fetch });
+    const sendTo = async (body: string, signature: string | null) => {
+      const headers: Record<string, string> = signature ? { 'x-conductor-signature': signature } : {};
+      try {
+        return await handlePurge(new Request('https://edge.test/__edge/purge', { method: 'POST', headers, body }), local);
+      } catch (err) {
+        return toErrorResponse(err);
+      }
+    };
+    const id = purgeId();
+    const body = JSON.stringify({ purgeId: id, tenant: 'acme', opId: opByName(config, 'Entities').id });
+    const sig = await signWebhook(SECRET, body);
+    expect((await sendTo(body, sig)).status).toBe(200);
+    expect((await sendTo(body, sig)).status).toBe(200);
+    expect((await sendTo(body, await signWebhook('another-secret-0123456789', body))).status).toBe(401);
+    expect((await sendTo(body, null)).status).toBe(401);
+    // A tenant this edge does not serve, and a body naming none, are not attributed.
+    expect((await sendTo(JSON.stringify({ purgeId: purgeId(), tenant: 'umbrella', all: true }), null)).status).toBe(401);
+    expect((await sendTo('{"tenant":', null)).status).toBe(401);
+    const globexBody = JSON.stringify({ purgeId: purgeId(), tenant: 'globex', opId: `sha256:${'0'.repeat(64)}` });
+    expect((await sendTo(globexBody, await signWebhook(SECRET, globexBody))).status).toBe(404);
+
+    await settle(local);
+    await flushMetrics(local.metrics, local.metricsTarget);
+    const batches = controlPlane.received;
+    const tag = `op:${opByName(config, 'Entities').id}`;
+    expect(batches.flatMap((b) => b.purges).map((p) => [p.purgeId, p.tenant, p.tags, p.duplicate])).toEqual([
+      [id, 'acme', [tag], false],
+      [id, 'acme', [tag], true],
+    ]);
+    const failures = new Map<string, number>();
+    for (const f of batches.flatMap((b) => b.purgeFailures)) failures.set(f.tenant, (failures.get(f.tenant) ?? 0) + f.count);
+    expect([...failures].sort()).toEqual([
+      ['acme', 2],
+      ['globex', 1],
+    ]);
   });
 });

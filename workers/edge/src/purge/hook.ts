@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../../../schema/contracts/errors.ts';
 import { PurgeRequestSchema, type PurgeReceipt } from '../../../../schema/contracts/purge.ts';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../../../sdk/src/core/webhook-signature.ts';
+import { parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
 import { readTextLimited } from '../http/body.ts';
 import { EdgeError } from '../http/errors.ts';
@@ -9,11 +10,38 @@ import { purgeTags } from './purge-tags.ts';
 /**
  * POST /__edge/purge. The signature covers the raw bytes, so it is checked before anything is
  * parsed; idempotency comes from the Durable Object's purge ledger, which is also what turns a
- * replay of a signed body into `duplicate: true`.
+ * replay of a signed body into `duplicate: true`. Applied purges and refused or failed requests
+ * go into the metrics batch.
  */
 export async function handlePurge(request: Request, cx: EdgeContext): Promise<Response> {
   const raw = await readTextLimited(request);
-  const check = await verifyWebhook(cx.settings.purgeSecret, raw, request.headers.get(SIGNATURE_HEADER));
+  try {
+    return await applyPurge(raw, request.headers.get(SIGNATURE_HEADER), cx);
+  } catch (err) {
+    await countFailure(raw, cx);
+    throw err;
+  } finally {
+    cx.shipMetrics();
+  }
+}
+
+/**
+ * A refused request is counted against the tenant its body names, when that is a tenant this edge
+ * serves, even though an unsigned body proves nothing: the count is what shows an operator that
+ * someone sends that tenant's purges with a wrong secret. Other bodies are not attributed.
+ */
+async function countFailure(raw: string, cx: EdgeContext): Promise<void> {
+  const tenant = (parseJsonOrUndefined(raw) as { tenant?: unknown } | undefined)?.tenant;
+  if (typeof tenant !== 'string') return;
+  try {
+    if ((await cx.config.get(cx.waitUntil)).tenants.has(tenant)) cx.metrics.purgeFailure(tenant);
+  } catch {
+    // No config: no tenant can be confirmed, so nothing is attributed.
+  }
+}
+
+async function applyPurge(raw: string, signature: string | null, cx: EdgeContext): Promise<Response> {
+  const check = await verifyWebhook(cx.settings.purgeSecret, raw, signature);
   if (!check.ok) throw new EdgeError(401, ErrorCode[check.code], check.message);
   let json: unknown;
   try {
@@ -46,5 +74,6 @@ export async function handlePurge(request: Request, cx: EdgeContext): Promise<Re
     duplicate: result.duplicate,
     appliedAt: result.appliedAt,
   };
+  cx.metrics.purge({ purgeId: receipt.purgeId, tenant: receipt.tenant, tags: receipt.tags, duplicate: receipt.duplicate, appliedAt: receipt.appliedAt });
   return Response.json(receipt, { headers: { 'cache-control': 'no-store' } });
 }
