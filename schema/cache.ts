@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
 import type { CacheScope, EdgeOperation, VarsSelector } from './contracts/edge-config.ts';
 import type { PurgeReceipt, PurgeRequest } from './contracts/purge.ts';
 import { tenants } from './tenants.ts';
@@ -30,6 +30,15 @@ export const safelistedOperations = pgTable(
     document: text().notNull(),
     operationType: text({ enum: OPERATION_TYPES }).notNull(),
     ttlSeconds: integer().notNull(),
+    /** After the TTL, the edge may serve the entry this long while one background fetch refreshes it. */
+    staleWhileRevalidateSeconds: integer().notNull().default(0),
+    /** After the TTL, the edge may serve the entry this long when the origin fails (5xx, timeout). */
+    staleIfErrorSeconds: integer().notNull().default(0),
+    /**
+     * Emergency switch, kept equal across every version of a name (the controls API writes them
+     * all, and a new version inherits it), so "disable EntityById" also covers the next deploy.
+     */
+    cachingEnabled: boolean().notNull().default(true),
     scope: text({ enum: CACHE_SCOPES }).notNull(),
     /** Variable names the document declares, derived from the document on every write. */
     variables: jsonb().$type<string[]>().notNull(),
@@ -39,9 +48,26 @@ export const safelistedOperations = pgTable(
   (t) => [
     index().on(t.name),
     check('safelisted_operations_ttl_seconds_check', sql`${t.ttlSeconds} >= 0`),
+    check('safelisted_operations_stale_while_revalidate_seconds_check', sql`${t.staleWhileRevalidateSeconds} >= 0`),
+    check('safelisted_operations_stale_if_error_seconds_check', sql`${t.staleIfErrorSeconds} >= 0`),
     check('safelisted_operations_scope_check', oneOf(t.scope, CACHE_SCOPES)),
     check('safelisted_operations_operation_type_check', oneOf(t.operationType, OPERATION_TYPES)),
   ],
+);
+
+/**
+ * Platform-wide edge switches, one row at most (the key can only be `true`). No row means the
+ * defaults, so a fresh database needs no seed row; writers upsert it.
+ */
+export const edgeSettings = pgTable(
+  'edge_settings',
+  {
+    id: boolean().primaryKey().default(true),
+    /** Emergency switch: false makes the edge BYPASS the cache for every operation of every tenant. */
+    cachingEnabled: boolean().notNull().default(true),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('edge_settings_single_row_check', sql`${t.id}`)],
 );
 
 export const cacheInvalidation = pgTable(

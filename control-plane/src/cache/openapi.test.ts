@@ -27,10 +27,17 @@ describe('/openapi.json', () => {
         'GET /v1/edge/config',
         'POST /v1/purge',
         'GET /v1/purges',
+        'GET /v1/cache/controls',
+        'PUT /v1/cache/controls/caching',
+        'PUT /v1/cache/controls/operations/{name}/caching',
+        'GET /v1/cache/ttl-recommendations',
+        'POST /v1/cache/ttl-recommendations/{opName}/accept',
       ]),
     );
     expect(doc.paths['/v1/safelist/manifest']?.post?.requestBody).toBeDefined();
     expect(doc.paths['/v1/edge/config']?.get?.responses).toHaveProperty('304');
     expect(doc.paths['/v1/purge']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/v1/cache/ttl-recommendations/{opName}/accept']?.post?.requestBody).toBeDefined();
+    expect(doc.paths['/v1/cache/controls/caching']?.put?.security).toEqual([{ bearerAuth: [] }]);
   });
 });

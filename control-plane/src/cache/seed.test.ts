@@ -18,12 +18,14 @@ describe('seedCachePolicy', () => {
     const { db } = database;
     await seedCachePolicy(db);
     const operations = await listOperations(db);
-    expect(operations.map((o) => [o.name, o.operationType, o.ttlSeconds, o.scope, o.variables])).toEqual([
-      ['Entities', 'query', 30, 'tenant', ['limit']],
-      ['EntityById', 'query', 60, 'tenant', ['id']],
-      ['LinkEntities', 'mutation', 0, 'tenant', ['from', 'to', 'kind']],
-      ['Relationships', 'query', 60, 'tenant', ['entityId']],
-      ['UpdateEntity', 'mutation', 0, 'tenant', ['id', 'name']],
+    expect(
+      operations.map((o) => [o.name, o.operationType, o.ttlSeconds, o.staleWhileRevalidateSeconds, o.staleIfErrorSeconds, o.cachingEnabled, o.scope, o.variables]),
+    ).toEqual([
+      ['Entities', 'query', 30, 30, 300, true, 'tenant', ['limit']],
+      ['EntityById', 'query', 60, 30, 300, true, 'tenant', ['id']],
+      ['LinkEntities', 'mutation', 0, 0, 0, true, 'tenant', ['from', 'to', 'kind']],
+      ['Relationships', 'query', 60, 30, 300, true, 'tenant', ['entityId']],
+      ['UpdateEntity', 'mutation', 0, 0, 0, true, 'tenant', ['id', 'name']],
     ]);
     expect(operations.find((o) => o.name === 'EntityById')?.id).toBe('sha256:8756ada898ed748036734b7f2014d4a90b6cca5819fc8ce68b6fdc5bfc84460f');
     expect(await listInvalidations(db)).toEqual([

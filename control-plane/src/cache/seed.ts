@@ -7,7 +7,17 @@ import { putInvalidation } from './invalidation-map/service.ts';
 import { publishManifest } from './safelist/manifest.ts';
 
 const CachePolicyFileSchema = z.object({
-  operations: z.record(z.string(), z.object({ ttlSeconds: z.number().int().min(0), scope: CacheScopeSchema })),
+  operations: z.record(
+    z.string(),
+    z
+      .object({
+        ttlSeconds: z.number().int().min(0),
+        staleWhileRevalidateSeconds: z.number().int().min(0).default(0),
+        staleIfErrorSeconds: z.number().int().min(0).default(0),
+        scope: CacheScopeSchema,
+      })
+      .strict(),
+  ),
   invalidationMap: z.array(EdgeInvalidationSchema),
 });
 
@@ -16,8 +26,8 @@ function readExample(file: string): unknown {
 }
 
 /**
- * The demo origin's safelist (its persisted-query manifest, with TTL and scope from
- * cache-policy.json) and its invalidation map, through the same services the API uses, so the
+ * The demo origin's safelist (its persisted-query manifest, with TTL, stale windows
+ * and scope from cache-policy.json) and its invalidation map, through the same services the API uses, so the
  * seed is validated and audited like any admin write. Idempotent: a rerun writes nothing.
  */
 export async function seedCachePolicy(db: Db, actor = 'system:seed'): Promise<void> {

@@ -3,6 +3,7 @@ import { EdgeConfigSchema } from '../../../../schema/contracts/edge-config.ts';
 import { buildEdgeConfig, type EdgeConfigRows } from './build.ts';
 
 const rows: EdgeConfigRows = {
+  cachingEnabled: true,
   tenants: [
     { id: 'globex', strictSafelist: true },
     { id: 'acme', strictSafelist: false },
@@ -14,6 +15,9 @@ const rows: EdgeConfigRows = {
       document: 'query Entities($limit: Int) { entities(limit: $limit) { id } }',
       operationType: 'query',
       ttlSeconds: 30,
+      staleWhileRevalidateSeconds: 30,
+      staleIfErrorSeconds: 300,
+      cachingEnabled: true,
       scope: 'tenant',
       variables: ['limit'],
     },
@@ -23,6 +27,9 @@ const rows: EdgeConfigRows = {
       document: 'query EntityById($id: ID!) { entity(id: $id) { id } }',
       operationType: 'query',
       ttlSeconds: 60,
+      staleWhileRevalidateSeconds: 0,
+      staleIfErrorSeconds: 0,
+      cachingEnabled: true,
       scope: 'tenant',
       variables: ['id'],
     },
@@ -42,6 +49,8 @@ describe('buildEdgeConfig', () => {
     expect(config.generatedAt).toBe('2026-01-02T03:04:05.000Z');
     expect(config.tenants.map((t) => t.id)).toEqual(['acme', 'globex']);
     expect(config.safelist.map((o) => o.name)).toEqual(['EntityById', 'Entities']);
+    expect(config.cachingEnabled).toBe(true);
+    expect(config.safelist[1]).toMatchObject({ staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 300, cachingEnabled: true });
     expect(config.invalidationMap.map((e) => `${e.mutationOp}/${e.affectedOp}`)).toEqual([
       'linkEntities/Relationships',
       'updateEntity/Entities',
@@ -52,6 +61,7 @@ describe('buildEdgeConfig', () => {
   it('has a version that is a pure function of the content', async () => {
     const a = await buildEdgeConfig(rows, at);
     const shuffled: EdgeConfigRows = {
+      cachingEnabled: rows.cachingEnabled,
       tenants: [...rows.tenants].reverse(),
       safelist: [...rows.safelist].reverse(),
       invalidationMap: [...rows.invalidationMap].reverse().map((e) => ({
@@ -65,9 +75,9 @@ describe('buildEdgeConfig', () => {
   });
 
   it('pins the version of a fixed snapshot', async () => {
-    const empty = await buildEdgeConfig({ tenants: [], safelist: [], invalidationMap: [] }, at);
-    // sha256('{"invalidationMap":[],"safelist":[],"tenants":[]}')
-    expect(empty.version).toBe('a8446eab0306b4b0ae43877a1d81ff630a861a20c2f97a128ced30759f27fa03');
+    const empty = await buildEdgeConfig({ cachingEnabled: true, tenants: [], safelist: [], invalidationMap: [] }, at);
+    // sha256('{"cachingEnabled":true,"invalidationMap":[],"safelist":[],"tenants":[]}')
+    expect(empty.version).toBe('8ba829e7cdbbb4aff5e8c9a2e48d5f18739da948244eb8901dc05fccc34db1b6');
   });
 
   it('ignores columns outside the contract', async () => {
@@ -82,6 +92,10 @@ describe('buildEdgeConfig', () => {
     ['a tenant turns strict', (r) => ({ ...r, tenants: r.tenants.map((t) => ({ ...t, strictSafelist: true })) })],
     ['a tenant is added', (r) => ({ ...r, tenants: [...r.tenants, { id: 'initech', strictSafelist: false }] })],
     ['a TTL changes', (r) => ({ ...r, safelist: r.safelist.map((o, i) => (i === 0 ? { ...o, ttlSeconds: o.ttlSeconds + 1 } : o)) })],
+    ['a stale-while-revalidate window changes', (r) => ({ ...r, safelist: r.safelist.map((o, i) => (i === 1 ? { ...o, staleWhileRevalidateSeconds: 10 } : o)) })],
+    ['a stale-if-error window changes', (r) => ({ ...r, safelist: r.safelist.map((o, i) => (i === 1 ? { ...o, staleIfErrorSeconds: 10 } : o)) })],
+    ['caching is switched off for an operation', (r) => ({ ...r, safelist: r.safelist.map((o, i) => (i === 0 ? { ...o, cachingEnabled: false } : o)) })],
+    ['caching is switched off everywhere', (r) => ({ ...r, cachingEnabled: false })],
     ['a scope changes', (r) => ({ ...r, safelist: r.safelist.map((o, i) => (i === 0 ? { ...o, scope: 'user' as const } : o)) })],
     ['an operation is removed', (r) => ({ ...r, safelist: r.safelist.slice(1) })],
     ['a selector path changes', (r) => ({ ...r, invalidationMap: r.invalidationMap.map((e) => (e.varsSelector ? { ...e, varsSelector: { ...e.varsSelector, id: '$.input.id' } } : e)) })],

@@ -3,6 +3,8 @@ import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
 import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
 
 export interface EdgeConfigRows {
+  /** The platform-wide switch (edge_settings; true when no row exists). */
+  cachingEnabled: boolean;
   tenants: { id: string; strictSafelist: boolean }[];
   safelist: EdgeOperation[];
   invalidationMap: EdgeInvalidation[];
@@ -16,6 +18,7 @@ export interface EdgeConfigRows {
  */
 export async function buildEdgeConfig(rows: EdgeConfigRows, generatedAt: Date): Promise<EdgeConfig> {
   const content = {
+    cachingEnabled: rows.cachingEnabled,
     tenants: rows.tenants.map((t) => ({ id: t.id, strictSafelist: t.strictSafelist })).sort((a, b) => compare(a.id, b.id)),
     safelist: rows.safelist
       .map((o) => ({
@@ -24,6 +27,9 @@ export async function buildEdgeConfig(rows: EdgeConfigRows, generatedAt: Date): 
         document: o.document,
         operationType: o.operationType,
         ttlSeconds: o.ttlSeconds,
+        staleWhileRevalidateSeconds: o.staleWhileRevalidateSeconds,
+        staleIfErrorSeconds: o.staleIfErrorSeconds,
+        cachingEnabled: o.cachingEnabled,
         scope: o.scope,
         variables: [...o.variables],
       }))

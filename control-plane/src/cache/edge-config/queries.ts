@@ -1,12 +1,14 @@
 import { tenants } from '../../../../schema/tenants.ts';
 import { cacheInvalidation, safelistedOperations } from '../../../../schema/cache.ts';
 import type { Db } from '../../db/client.ts';
+import { getEdgeSettings } from '../controls/queries.ts';
 import type { EdgeConfigRows } from './build.ts';
 
-/** The three tables the edge config is made of, read from one snapshot. */
+/** The tables the edge config is made of, read from one snapshot. */
 export function getEdgeConfigRows(db: Db): Promise<EdgeConfigRows> {
   return db.transaction(
     async (tx) => ({
+      cachingEnabled: (await getEdgeSettings(tx)).cachingEnabled,
       tenants: await tx.select({ id: tenants.id, strictSafelist: tenants.strictSafelist }).from(tenants),
       safelist: await tx
         .select({
@@ -15,6 +17,9 @@ export function getEdgeConfigRows(db: Db): Promise<EdgeConfigRows> {
           document: safelistedOperations.document,
           operationType: safelistedOperations.operationType,
           ttlSeconds: safelistedOperations.ttlSeconds,
+          staleWhileRevalidateSeconds: safelistedOperations.staleWhileRevalidateSeconds,
+          staleIfErrorSeconds: safelistedOperations.staleIfErrorSeconds,
+          cachingEnabled: safelistedOperations.cachingEnabled,
           scope: safelistedOperations.scope,
           variables: safelistedOperations.variables,
         })

@@ -29,7 +29,16 @@ describe('GET /v1/edge/config', () => {
       { id: 'acme', strictSafelist: false },
       { id: 'globex', strictSafelist: true },
     ]);
-    expect(config.safelist.find((o) => o.name === 'EntityById')).toMatchObject({ operationType: 'query', ttlSeconds: 60, scope: 'tenant', variables: ['id'] });
+    expect(config.cachingEnabled).toBe(true);
+    expect(config.safelist.find((o) => o.name === 'EntityById')).toMatchObject({
+      operationType: 'query',
+      ttlSeconds: 60,
+      staleWhileRevalidateSeconds: 30,
+      staleIfErrorSeconds: 300,
+      cachingEnabled: true,
+      scope: 'tenant',
+      variables: ['id'],
+    });
     expect(config.safelist.find((o) => o.name === 'UpdateEntity')).toMatchObject({ operationType: 'mutation', variables: ['id', 'name'] });
     expect(config.invalidationMap).toEqual([
       { mutationOp: 'linkEntities', affectedOp: 'Relationships', varsSelector: { entityId: ['$.from', '$.to'] } },
@@ -60,6 +69,9 @@ describe('GET /v1/edge/config', () => {
     versions.add(before.version);
     const writes: [string, () => Promise<Response>][] = [
       ['ttl', async () => t.call('PATCH', `/v1/safelist/${before.safelist.find((o) => o.name === 'Entities')!.id}`, { token: admin, body: { ttlSeconds: 5 } })],
+      ['stale window', async () => t.call('PATCH', `/v1/safelist/${before.safelist.find((o) => o.name === 'Entities')!.id}`, { token: admin, body: { staleIfErrorSeconds: 5 } })],
+      ['operation switch', () => t.call('PUT', '/v1/cache/controls/operations/Entities/caching', { token: admin, body: { enabled: false } })],
+      ['global switch', () => t.call('PUT', '/v1/cache/controls/caching', { token: admin, body: { enabled: false } })],
       ['new operation', () => t.call('POST', '/v1/safelist', { token: admin, body: { document: 'query Count { count }', ttlSeconds: 5 } })],
       ['selector', () => t.call('PUT', '/v1/invalidation-map/updateEntity/EntityById', { token: admin, body: { varsSelector: null } })],
       ['strict mode', async () => t.call('PATCH', '/v1/tenants/acme', { token: await t.token(tenantAdmin('acme')), body: { strictSafelist: true } })],

@@ -11,12 +11,14 @@ import { listInvalidations } from '../invalidation-map/queries.ts';
 import { lockCacheConfig } from '../lock.ts';
 import { checkInvalidation } from '../selectors.ts';
 import { getOperation, insertOperation, listOperations, updateOperation } from './queries.ts';
-import { normaliseId } from './service.ts';
+import { inheritedCachingEnabled, normaliseId } from './service.ts';
 
 interface Planned extends AnalysedOperation {
   id: string;
   document: string;
   ttlSeconds?: number;
+  staleWhileRevalidateSeconds?: number;
+  staleIfErrorSeconds?: number;
   scope?: CacheScope;
 }
 
@@ -37,6 +39,9 @@ export async function publishManifest(db: Db, actor: string, manifest: Operation
           operationType: op.operationType,
           variables: op.variables,
           ttlSeconds: op.ttlSeconds ?? 0,
+          staleWhileRevalidateSeconds: op.staleWhileRevalidateSeconds ?? 0,
+          staleIfErrorSeconds: op.staleIfErrorSeconds ?? 0,
+          cachingEnabled: await inheritedCachingEnabled(tx, op.name, true),
           scope: op.scope ?? 'tenant',
         });
         created.push(op.id);
@@ -44,12 +49,24 @@ export async function publishManifest(db: Db, actor: string, manifest: Operation
       }
       const next = {
         name: op.name,
+        cachingEnabled: op.name === current.name ? current.cachingEnabled : await inheritedCachingEnabled(tx, op.name, current.cachingEnabled),
         operationType: op.operationType,
         variables: op.variables,
         ttlSeconds: op.ttlSeconds ?? current.ttlSeconds,
+        staleWhileRevalidateSeconds: op.staleWhileRevalidateSeconds ?? current.staleWhileRevalidateSeconds,
+        staleIfErrorSeconds: op.staleIfErrorSeconds ?? current.staleIfErrorSeconds,
         scope: op.scope ?? current.scope,
       };
-      const before = { name: current.name, operationType: current.operationType, variables: current.variables, ttlSeconds: current.ttlSeconds, scope: current.scope };
+      const before = {
+        name: current.name,
+        cachingEnabled: current.cachingEnabled,
+        operationType: current.operationType,
+        variables: current.variables,
+        ttlSeconds: current.ttlSeconds,
+        staleWhileRevalidateSeconds: current.staleWhileRevalidateSeconds,
+        staleIfErrorSeconds: current.staleIfErrorSeconds,
+        scope: current.scope,
+      };
       if (canonicalJson(next) === canonicalJson(before)) continue;
       await updateOperation(tx, op.id, next);
       updated.push(op.id);
@@ -103,6 +120,8 @@ async function plan(manifest: OperationManifest): Promise<Planned[]> {
       id,
       document: op.body,
       ttlSeconds: override?.ttlSeconds ?? manifest.ttlSeconds,
+      staleWhileRevalidateSeconds: override?.staleWhileRevalidateSeconds ?? manifest.staleWhileRevalidateSeconds,
+      staleIfErrorSeconds: override?.staleIfErrorSeconds ?? manifest.staleIfErrorSeconds,
       scope: override?.scope ?? manifest.scope,
     });
   }

@@ -28,7 +28,9 @@ export async function insertOperation(db: Db, row: NewSafelistRow): Promise<Safe
 export async function updateOperation(
   db: Db,
   id: string,
-  patch: Partial<Pick<SafelistRow, 'name' | 'operationType' | 'ttlSeconds' | 'scope' | 'variables'>>,
+  patch: Partial<
+    Pick<SafelistRow, 'name' | 'operationType' | 'ttlSeconds' | 'staleWhileRevalidateSeconds' | 'staleIfErrorSeconds' | 'cachingEnabled' | 'scope' | 'variables'>
+  >,
 ): Promise<SafelistRow> {
   const [updated] = await db
     .update(safelistedOperations)

@@ -48,6 +48,9 @@ describe('safelist CRUD', () => {
       document: ENTITY,
       operationType: 'query',
       ttlSeconds: 60,
+      staleWhileRevalidateSeconds: 0,
+      staleIfErrorSeconds: 0,
+      cachingEnabled: true,
       scope: 'tenant',
       variables: ['id'],
     });
@@ -61,7 +64,16 @@ describe('safelist CRUD', () => {
 
     const trail = (await auditTrail(t.db)).slice(before);
     expect(trail).toEqual([
-      { actor: 'user:root', tenantId: null, action: 'safelist.create', target: `safelist:${entry.id}`, payload: { name: 'EntityById', operationType: 'query', ttlSeconds: 60, scope: 'tenant' } },
+      { actor: 'user:root', tenantId: null, action: 'safelist.create', target: `safelist:${entry.id}`, payload: {
+          name: 'EntityById',
+          operationType: 'query',
+          ttlSeconds: 60,
+          staleWhileRevalidateSeconds: 0,
+          staleIfErrorSeconds: 0,
+          cachingEnabled: true,
+          scope: 'tenant',
+        },
+      },
     ]);
   });
 
@@ -86,6 +98,33 @@ describe('safelist CRUD', () => {
     expect((await create({ document: ENTITY, ttlSeconds: 5 })).status).toBe(201);
     await expectError(await create({ document: ENTITY, ttlSeconds: 99 }), 409, 'CONFLICT');
     expect((await list())[0]?.ttlSeconds).toBe(5);
+  });
+
+  it('stores stale windows given at creation and patches them, audited', async () => {
+    const res = await create({ document: ENTITY, ttlSeconds: 60, staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 300 });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as SafelistEntry;
+    expect(await (await t.call('GET', `/v1/safelist/${id}`, { token: admin })).json()).toMatchObject({ staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 300 });
+    const patched = await t.call('PATCH', `/v1/safelist/${id}`, { token: admin, body: { staleIfErrorSeconds: 600 } });
+    expect(await patched.json()).toMatchObject({ ttlSeconds: 60, staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 600 });
+    expect((await auditTrail(t.db)).at(-1)).toMatchObject({
+      action: 'safelist.update',
+      payload: { before: { staleIfErrorSeconds: 300 }, after: { staleIfErrorSeconds: 600 } },
+    });
+  });
+
+  it('refuses negative, fractional or over-a-year stale windows, writing nothing', async () => {
+    for (const bad of [{ staleWhileRevalidateSeconds: -1 }, { staleIfErrorSeconds: 1.5 }, { staleIfErrorSeconds: 31_536_001 }, { staleWhileRevalidateSeconds: '30' }]) {
+      const message = await expectError(await create({ document: ENTITY, ttlSeconds: 5, ...bad }), 400, 'VALIDATION_FAILED');
+      expect(message).toContain(Object.keys(bad)[0]);
+    }
+    expect(await list()).toEqual([]);
+    const { id } = (await (await create({ document: ENTITY, ttlSeconds: 5 })).json()) as SafelistEntry;
+    const before = await auditTrail(t.db);
+    await expectError(await t.call('PATCH', `/v1/safelist/${id}`, { token: admin, body: { staleWhileRevalidateSeconds: -5 } }), 400, 'VALIDATION_FAILED');
+    await expectError(await t.call('PATCH', `/v1/safelist/${id}`, { token: admin, body: { cachingEnabled: false } }), 400, 'VALIDATION_FAILED');
+    expect(await list()).toMatchObject([{ staleWhileRevalidateSeconds: 0, cachingEnabled: true }]);
+    expect(await auditTrail(t.db)).toEqual(before);
   });
 
   it('validates the body', async () => {
@@ -229,9 +268,24 @@ describe('manifest publish', () => {
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 
-  it('defaults new operations to TTL 0 and tenant scope', async () => {
+  it('defaults new operations to TTL 0, no stale windows and tenant scope', async () => {
     await publish(await manifestOf(ENTITY));
-    expect(await list()).toMatchObject([{ ttlSeconds: 0, scope: 'tenant' }]);
+    expect(await list()).toMatchObject([{ ttlSeconds: 0, staleWhileRevalidateSeconds: 0, staleIfErrorSeconds: 0, cachingEnabled: true, scope: 'tenant' }]);
+  });
+
+  it('sets stale windows from defaults and overrides, and keeps them when a later policy omits them', async () => {
+    const manifest = await manifestOf(ENTITY, ENTITIES);
+    const first = await publish({ ...manifest, staleIfErrorSeconds: 300, overrides: { EntityById: { staleWhileRevalidateSeconds: 30 } } });
+    expect(await first.json()).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    const byName = () => list().then((ops) => Object.fromEntries(ops.map((o) => [o.name, o])));
+    expect(await byName()).toMatchObject({
+      EntityById: { staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 300 },
+      Entities: { staleWhileRevalidateSeconds: 0, staleIfErrorSeconds: 300 },
+    });
+    expect(await (await publish({ ...manifest, ttlSeconds: 0 })).json()).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    expect(await (await publish({ ...manifest, overrides: { Entities: { staleWhileRevalidateSeconds: 10 } } })).json()).toEqual({ created: 0, updated: 1, unchanged: 1 });
+    expect((await byName()).Entities).toMatchObject({ staleWhileRevalidateSeconds: 10, staleIfErrorSeconds: 300 });
+    await expectError(await publish({ ...manifest, staleIfErrorSeconds: -1 }), 400, 'VALIDATION_FAILED');
   });
 
   it('rejects the whole manifest when one id is not the hash of its body', async () => {

@@ -25,6 +25,9 @@ export function toEntry(row: SafelistRow): SafelistEntry {
     document: row.document,
     operationType: row.operationType,
     ttlSeconds: row.ttlSeconds,
+    staleWhileRevalidateSeconds: row.staleWhileRevalidateSeconds,
+    staleIfErrorSeconds: row.staleIfErrorSeconds,
+    cachingEnabled: row.cachingEnabled,
     scope: row.scope,
     variables: row.variables,
     createdAt: row.createdAt.toISOString(),
@@ -43,13 +46,29 @@ export async function createOperation(db: Db, actor: string, input: CreateOperat
     if (await getOperation(tx, id)) throw new ApiError(409, ErrorCode.CONFLICT, `operation ${id} is already safelisted`);
     const version = { id, ...analysed };
     checkVersionAgainstMap(version, await getInvalidationsAffecting(tx, analysed.name));
-    const row = await insertOperation(tx, { ...version, document: input.document, ttlSeconds: input.ttlSeconds, scope: input.scope });
+    const row = await insertOperation(tx, {
+      ...version,
+      document: input.document,
+      ttlSeconds: input.ttlSeconds,
+      staleWhileRevalidateSeconds: input.staleWhileRevalidateSeconds,
+      staleIfErrorSeconds: input.staleIfErrorSeconds,
+      cachingEnabled: await inheritedCachingEnabled(tx, analysed.name, true),
+      scope: input.scope,
+    });
     await recordAudit(tx, {
       actor,
       tenantId: null,
       action: 'safelist.create',
       target: `safelist:${id}`,
-      payload: { name: row.name, operationType: row.operationType, ttlSeconds: row.ttlSeconds, scope: row.scope },
+      payload: {
+        name: row.name,
+        operationType: row.operationType,
+        ttlSeconds: row.ttlSeconds,
+        staleWhileRevalidateSeconds: row.staleWhileRevalidateSeconds,
+        staleIfErrorSeconds: row.staleIfErrorSeconds,
+        cachingEnabled: row.cachingEnabled,
+        scope: row.scope,
+      },
     });
     return toEntry(row);
   });
@@ -66,9 +85,13 @@ export async function patchOperation(db: Db, actor: string, id: string, patch: U
       await assertNotLastReferencedVersion(tx, current, 'rename');
       checkVersionAgainstMap({ id, ...analysed }, await getInvalidationsAffecting(tx, analysed.name));
     }
+    const renamed = analysed && analysed.name !== current.name ? analysed.name : undefined;
     const next = {
       ...(analysed ?? {}),
+      ...(renamed !== undefined ? { cachingEnabled: await inheritedCachingEnabled(tx, renamed, current.cachingEnabled) } : {}),
       ...(patch.ttlSeconds !== undefined ? { ttlSeconds: patch.ttlSeconds } : {}),
+      ...(patch.staleWhileRevalidateSeconds !== undefined ? { staleWhileRevalidateSeconds: patch.staleWhileRevalidateSeconds } : {}),
+      ...(patch.staleIfErrorSeconds !== undefined ? { staleIfErrorSeconds: patch.staleIfErrorSeconds } : {}),
       ...(patch.scope !== undefined ? { scope: patch.scope } : {}),
     };
     const changed = Object.entries(next).filter(([k, v]) => canonicalJson(current[k as keyof SafelistRow]) !== canonicalJson(v));
@@ -103,6 +126,17 @@ export async function removeOperation(db: Db, actor: string, id: string): Promis
       payload: { name: current.name, document: current.document },
     });
   });
+}
+
+/**
+ * The caching switch belongs to the name (the controls API flips every version at once), so a
+ * version added to (or renamed into) a name that is switched off is switched off: an emergency
+ * "stop caching EntityById" must survive the next client release. `fallback` when the name has
+ * no other version yet.
+ */
+export async function inheritedCachingEnabled(tx: Db, name: string, fallback: boolean): Promise<boolean> {
+  const versions = await getOperationsByName(tx, name);
+  return versions.length === 0 ? fallback : versions.every((v) => v.cachingEnabled);
 }
 
 // The invalidation map refers to names; removing the last version of a referenced name would
