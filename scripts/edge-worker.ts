@@ -17,6 +17,8 @@ export interface EdgeWorkerOptions {
   /** Directory for Durable Object and cache state; omitted = in memory (tests, bench). */
   persistDir?: string;
   region?: string;
+  /** TEST-ONLY module aliases for the build (wrangler `alias`); see StackOptions.edgeBuildAlias. */
+  alias?: Record<string, string>;
 }
 
 export interface EdgeWorker {
@@ -46,6 +48,7 @@ export async function startEdgeWorker(opts: EdgeWorkerOptions): Promise<EdgeWork
   const reloaded = new Promise<ReloadComplete>((resolve) => devEnv.once('reloadComplete', resolve));
   const worker = await devEnv.startWorker({
     config: WRANGLER_TOML,
+    ...(opts.alias ? { build: { alias: opts.alias } } : {}),
     bindings: {
       CONTROL_PLANE_URL: { type: 'plain_text', value: opts.controlPlaneUrl },
       ORIGIN_URL: { type: 'plain_text', value: opts.originUrl },

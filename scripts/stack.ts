@@ -20,6 +20,27 @@ export interface StackOptions {
   seedDemo?: boolean;
   /** Keep the edge's Durable Object and cache state under `<dataDir>/edge` (default: in memory). */
   persistEdge?: boolean;
+  /**
+   * TEST-ONLY: module aliases for the edge's build (wrangler `alias`), e.g. the leakage pack's
+   * deliberately broken keyer. Never set by `npm start` or the benchmark.
+   */
+  edgeBuildAlias?: Record<string, string>;
+}
+
+/** A part of the stack that chaos tests may stop and start again (same port, same data). */
+export type StackComponent = 'edge' | 'origin' | 'controlPlane';
+
+export interface StackComponents {
+  /** Stops one component; a no-op when it is not running. */
+  stop(name: StackComponent): Promise<void>;
+  /**
+   * Starts it again on its port with its configuration. The origin keeps its outbox (dataDir);
+   * the edge keeps its Durable Object and cache only with `persistEdge`, and gets a new
+   * workerd socket (use `edgeUrl`, not `edgeDirectUrl`, across a restart); a control plane on
+   * `memory://` PGlite comes back empty.
+   */
+  start(name: StackComponent): Promise<void>;
+  running(name: StackComponent): boolean;
 }
 
 type ControlPlane = Awaited<ReturnType<typeof startControlPlane>>;
@@ -34,17 +55,21 @@ export interface Stack {
   secrets: DevSecrets;
   /** Mints a JWT with the stack's dev key. */
   token(opts: MintOptions): Promise<string>;
+  /** Delegates to the origin currently running, so it stays valid across `components` restarts. */
   origin: Origin;
+  /** The control plane started first; after a `components` restart use `controlPlaneUrl` (same port). */
   controlPlane: ControlPlane;
+  /** Chaos tests: stop and restart one component under the running stack. */
+  components: StackComponents;
   stop(): Promise<void>;
 }
 
-/** The edge's own credential for pulling /v1/edge/config. */
+/** The edge's own credential: pulling /v1/edge/config and pushing /v1/metrics/edge. */
 export const EDGE_SERVICE_TOKEN: MintOptions = {
   tenant: 'conductor',
   sub: 'service:edge',
   roles: ['edge'],
-  scopes: ['edge.config'],
+  scopes: ['edge.config', 'edge.metrics'],
   ttl: '30d',
 };
 
@@ -63,38 +88,88 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const stop of stops.splice(0).reverse()) await stop().catch((err) => console.error('[stack] stop failed:', err));
   };
 
+  // What runs now; `components` stops and restarts entries on the ports the first start got.
+  const running: { controlPlane?: ControlPlane; origin?: Origin; edge?: EdgeWorker } = {};
+  const ports = { controlPlane: opts.ports?.controlPlane ?? 0, origin: opts.ports?.origin ?? 0 };
+  const current = <K extends keyof typeof running>(name: K): NonNullable<(typeof running)[K]> => {
+    const c = running[name];
+    if (!c) throw new Error(`[stack] ${name} is stopped`);
+    return c as NonNullable<(typeof running)[K]>;
+  };
+  const starters: Record<StackComponent, () => Promise<void>> = {
+    controlPlane: async () => {
+      running.controlPlane = await startControlPlane({
+        port: ports.controlPlane,
+        host: '127.0.0.1',
+        databaseUrl: opts.databaseUrl,
+        pglitePath: opts.pglitePath ?? join(opts.dataDir, 'pglite'),
+        dataDir: opts.dataDir,
+        edgeUrl,
+        seedDemo: opts.seedDemo ?? true,
+      });
+      ports.controlPlane = running.controlPlane.port;
+    },
+    origin: async () => {
+      running.origin = await startOrigin({
+        port: ports.origin,
+        host: '127.0.0.1',
+        jwksUrl: `http://127.0.0.1:${ports.controlPlane}/.well-known/jwks.json`,
+        edgeUrl,
+        purgeSecret: secrets.purgeSecret,
+        latencyMs: opts.originLatencyMs ?? 30,
+        // The purge outbox lives here, so pending purges survive an origin restart.
+        dataDir: join(opts.dataDir, 'origin'),
+      });
+      ports.origin = running.origin.port;
+    },
+    edge: async () => {
+      running.edge = await startEdgeWorker({
+        port: edgePort,
+        controlPlaneUrl: `http://127.0.0.1:${ports.controlPlane}`,
+        originUrl: `http://127.0.0.1:${ports.origin}`,
+        purgeSecret: secrets.purgeSecret,
+        controlPlaneToken: await mintToken(secrets.privateJwk, EDGE_SERVICE_TOKEN),
+        persistDir: opts.persistEdge ? join(opts.dataDir, 'edge') : undefined,
+        alias: opts.edgeBuildAlias,
+      });
+      await waitForHealth(`${running.edge.url}/__edge/health`);
+    },
+  };
+  const stoppers: Record<StackComponent, () => Promise<void>> = {
+    controlPlane: async () => running.controlPlane?.close(),
+    origin: async () => running.origin?.close(),
+    edge: async () => running.edge?.stop(),
+  };
+  const components: StackComponents = {
+    stop: async (name) => {
+      await stoppers[name]();
+      running[name] = undefined;
+    },
+    start: async (name) => {
+      if (!running[name]) await starters[name]();
+    },
+    running: (name) => running[name] !== undefined,
+  };
+
   try {
-    const controlPlane = await startControlPlane({
-      port: opts.ports?.controlPlane ?? 0,
-      host: '127.0.0.1',
-      databaseUrl: opts.databaseUrl,
-      pglitePath: opts.pglitePath ?? join(opts.dataDir, 'pglite'),
-      dataDir: opts.dataDir,
-      edgeUrl,
-      seedDemo: opts.seedDemo ?? true,
-    });
-    stops.push(() => controlPlane.close());
+    await starters.controlPlane();
+    stops.push(() => components.stop('controlPlane'));
+    const controlPlane = current('controlPlane');
 
-    const origin = await startOrigin({
-      port: opts.ports?.origin ?? 0,
-      host: '127.0.0.1',
-      jwksUrl: `${controlPlane.url}/.well-known/jwks.json`,
-      edgeUrl,
-      purgeSecret: secrets.purgeSecret,
-      latencyMs: opts.originLatencyMs ?? 30,
-    });
-    stops.push(() => origin.close());
+    await starters.origin();
+    stops.push(() => components.stop('origin'));
+    const origin: Origin = {
+      url: current('origin').url,
+      port: ports.origin,
+      stats: () => current('origin').stats(),
+      resetStats: () => current('origin').resetStats(),
+      outboxStats: () => current('origin').outboxStats(),
+      close: () => components.stop('origin'),
+    };
 
-    const edge: EdgeWorker = await startEdgeWorker({
-      port: edgePort,
-      controlPlaneUrl: controlPlane.url,
-      originUrl: origin.url,
-      purgeSecret: secrets.purgeSecret,
-      controlPlaneToken: await mintToken(secrets.privateJwk, EDGE_SERVICE_TOKEN),
-      persistDir: opts.persistEdge ? join(opts.dataDir, 'edge') : undefined,
-    });
-    stops.push(() => edge.stop());
-    await waitForHealth(`${edge.url}/__edge/health`);
+    stops.push(() => components.stop('edge'));
+    await starters.edge();
+    const edge = current('edge');
 
     return {
       edgeUrl: edge.url,
@@ -105,6 +180,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       token: (mint) => mintToken(secrets.privateJwk, mint),
       origin,
       controlPlane,
+      components,
       stop: stopAll,
     };
   } catch (err) {

@@ -85,3 +85,18 @@ export function errorCode(r: Reply): string | undefined {
   if (!body?.error || typeof body.error.code !== 'string' || typeof body.error.message !== 'string') return undefined;
   return body.error.code;
 }
+
+/** POST /graphql at any base URL, e.g. the edge's own workerd socket (`stack.edgeDirectUrl`) for load. */
+export async function graphqlPostAt<T = any>(baseUrl: string, token: string | null, payload: unknown): Promise<Reply<T>> {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(payload),
+  });
+  return reply<T>(res);
+}
+
+/** A full GraphQL document sent to the origin directly, bypassing the edge: the oracle, or a mutation while the edge is down. */
+export async function originPost<T = any>(stack: Stack, token: string, query: string, variables?: Record<string, unknown>): Promise<Reply<T>> {
+  return graphqlPostAt<T>(stack.originUrl, token, { query, variables });
+}

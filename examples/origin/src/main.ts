@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
-import { ensureDevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
+import { defaultDataDir, ensureDevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
 import { startOrigin } from './server.ts';
 
 // `npm start` (and anyone by hand) runs the example origin through this entry; config comes from env only.
@@ -11,6 +12,9 @@ const EnvSchema = z.object({
   PURGE_SIGNING_SECRET: z.string().min(16).optional(),
   ORIGIN_LATENCY_MS: z.coerce.number().int().min(0).default(30),
   ORIGIN_CONCURRENCY_LIMIT: z.coerce.number().int().min(1).optional(),
+  /** The purge outbox file lives here; default `<CONDUCTOR_DATA_DIR>/origin`. */
+  ORIGIN_DATA_DIR: z.string().min(1).optional(),
+  ORIGIN_PURGE_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
 });
 
 const parsed = EnvSchema.safeParse(process.env);
@@ -29,6 +33,8 @@ const origin = await startOrigin({
   purgeSecret,
   latencyMs: env.ORIGIN_LATENCY_MS,
   concurrencyLimit: env.ORIGIN_CONCURRENCY_LIMIT,
+  dataDir: env.ORIGIN_DATA_DIR ?? join(defaultDataDir(), 'origin'),
+  purgeWaitMs: env.ORIGIN_PURGE_WAIT_MS,
 });
 console.log(`origin listening on ${origin.url}/graphql (latency ${env.ORIGIN_LATENCY_MS} ms, purges to ${env.EDGE_URL})`);
 

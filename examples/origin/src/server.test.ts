@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateSecrets, type DevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
 import { mintToken } from '../../../control-plane/src/auth/tokens.ts';
 import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../../schema/contracts/auth.ts';
 import { startPurgeReceiver, type PurgeReceiver } from '../../../sdk/test/purge-receiver.ts';
+import { eventually } from '../../../tests/support/eventually.ts';
 import manifest from '../persisted-operations.json' with { type: 'json' };
 import { startJwksServer } from '../test/jwks-server.ts';
 import { startOrigin, type RunningOrigin } from './server.ts';
@@ -222,7 +226,15 @@ describe('responses', () => {
 describe('stats', () => {
   it('counts requests, operations, mutations and purges, and resets', async () => {
     const reset = await fetch(`${origin.url}/__stats/reset`, { method: 'POST' });
-    expect(await reset.json()).toEqual({ requests: 0, byOperation: {}, mutations: 0, purgesSent: 0, purgeFailures: 0 });
+    expect(await reset.json()).toEqual({
+      requests: 0,
+      byOperation: {},
+      mutations: 0,
+      purgesSent: 0,
+      purgesPending: 0,
+      purgeFailures: 0,
+      outbox: expect.objectContaining({ depth: 0, oldestAgeMs: 0 }),
+    });
 
     await gql(acme, doc('EntityById'), { id: '1' });
     await gql(globex, doc('EntityById'), { id: '2' });
@@ -231,7 +243,8 @@ describe('stats', () => {
     await gql(undefined, doc('EntityById'), { id: '1' });
 
     const stats = await (await fetch(`${origin.url}/__stats`)).json();
-    expect(stats).toEqual({ requests: 5, byOperation: { EntityById: 2, Entities: 1, UpdateEntity: 1 }, mutations: 1, purgesSent: 1, purgeFailures: 0 });
+    expect(stats).toMatchObject({ requests: 5, byOperation: { EntityById: 2, Entities: 1, UpdateEntity: 1 }, mutations: 1, purgesSent: 1, purgesPending: 0, purgeFailures: 0 });
+    expect(stats.outbox).toMatchObject({ depth: 0, oldestAgeMs: 0 });
     expect(origin.stats()).toEqual(stats);
     origin.resetStats();
     expect(origin.stats().requests).toBe(0);
@@ -268,18 +281,69 @@ describe('purge after a mutation', () => {
     expect(edge.received).toHaveLength(0);
   });
 
-  it('still answers the mutation when the hook keeps failing, with purge status failed', async () => {
-    edge.respond(() => ({ status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'down for the test' } } }));
+  it('answers within the wait bound with the purge pending while the hook fails, and delivers it once the edge recovers', async () => {
+    let down = true;
+    edge.respond(() => (down ? { status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'down for the test' } } } : undefined));
     origin.resetStats();
 
     const res = await gql(acme, doc('UpdateEntity'), { id: '8', name: 'Written anyway' });
 
     expect(res.body.data!.updateEntity.name).toBe('acme · Written anyway');
-    expect(res.body.extensions!.purge).toMatchObject({ status: 'failed', purges: [{ status: 'failed', code: 'EDGE_UNAVAILABLE' }] });
-    expect(edge.received).toHaveLength(4); // first attempt + 3 retries, one purgeId
-    expect(new Set(edge.received.map((r) => r.request!.purgeId)).size).toBe(1);
-    expect(origin.stats()).toMatchObject({ purgesSent: 1, purgeFailures: 1 });
+    expect(res.body.extensions!.purge).toMatchObject({
+      status: 'pending',
+      purges: [{ status: 'pending', op: 'updateEntity', code: 'EDGE_UNAVAILABLE' }],
+    });
+    const purgeId = res.body.extensions!.purge.purges[0].purgeId;
+    expect(new Set(edge.received.map((r) => r.request!.purgeId))).toEqual(new Set([purgeId]));
+    expect(origin.stats()).toMatchObject({ purgesSent: 1, purgesPending: 1, purgeFailures: 0, outbox: { depth: 1 } });
+    expect(logged.some((l) => l.includes('purge pending'))).toBe(true);
+
+    down = false;
+    await eventually(async () => expect(origin.stats().outbox.depth).toBe(0), 15_000);
+    const delivered = edge.received.at(-1)!;
+    expect(delivered.request).toMatchObject({ purgeId, tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '8', name: 'Written anyway' } } });
+    expect(delivered.signature.ok).toBe(true);
+  });
+
+  it('reports a purge the edge refuses for good as failed, without failing the mutation', async () => {
+    edge.respond(() => ({ status: 401, body: { error: { code: 'SIGNATURE_INVALID', message: 'wrong secret' } } }));
+    origin.resetStats();
+    const failedBefore = origin.stats().outbox.failed;
+
+    const res = await gql(acme, doc('UpdateEntity'), { id: '10', name: 'Refused purge' });
+
+    expect(res.body.data!.updateEntity.name).toBe('acme · Refused purge');
+    expect(res.body.extensions!.purge).toMatchObject({ status: 'failed', purges: [{ status: 'failed', code: 'SIGNATURE_INVALID' }] });
+    expect(edge.received).toHaveLength(1);
+    expect(origin.stats()).toMatchObject({ purgesSent: 1, purgeFailures: 1, outbox: { depth: 0, failed: failedBefore + 1 } });
     expect(logged.some((l) => l.includes('purge failed'))).toBe(true);
+  });
+
+  it('keeps a pending purge in its data dir across a restart and delivers it from the new process', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'conductor-origin-'));
+    edge.respond(() => ({ status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'down for the test' } } }));
+    try {
+      const first = await startOrigin({ port: 0, jwksUrl: jwks.url, edgeUrl: edge.url, purgeSecret, latencyMs: 0, dataDir, purgeWaitMs: 100, log: () => {} });
+      const res = await fetch(`${first.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${acme}` },
+        body: JSON.stringify({ query: doc('UpdateEntity'), variables: { id: '12', name: 'Before restart' } }),
+      });
+      const purgeId = ((await res.json()) as any).extensions.purge.purges[0].purgeId as string;
+      expect(first.stats().outbox.depth).toBe(1);
+      await first.close();
+
+      edge.respond(() => undefined);
+      const second = await startOrigin({ port: 0, jwksUrl: jwks.url, edgeUrl: edge.url, purgeSecret, latencyMs: 0, dataDir, log: () => {} });
+      try {
+        await eventually(async () => expect(second.stats().outbox).toMatchObject({ depth: 0, delivered: 1 }), 15_000);
+        expect(edge.received.at(-1)!.request).toMatchObject({ purgeId, tenant: 'acme' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createYoga } from 'graphql-yoga';
 import { ErrorCode, type ErrorBody } from '../../../schema/contracts/errors.ts';
 import { createPurgeClient } from '../../../sdk/src/purge/client.ts';
+import { IN_MEMORY, openPurgeOutbox, type OutboxStats } from '../../../sdk/src/purge/outbox.ts';
 import { createVerifier } from './auth.ts';
 import { createGate } from './gate.ts';
+import { createServiceTimeSampler, type ServiceTimeModel } from './service-time.ts';
 import type { OriginContext } from './graph/context.ts';
 import { originPlugin } from './graph/plugin.ts';
 import { createPurgeAfterWrite } from './graph/purge-after-write.ts';
@@ -28,15 +31,35 @@ export interface OriginOptions {
   latencyMs?: number;
   /** Requests beyond this many in flight queue (FIFO); unlimited when absent. */
   concurrencyLimit?: number;
+  /**
+   * Random service time instead of the constant `latencyMs` (queueing backtests: exponential or
+   * lognormal, seeded). Absent = `latencyMs`, as before.
+   */
+  serviceTime?: ServiceTimeModel;
+  /**
+   * Add `Server-Timing: queue;dur=…, svc;dur=…` (ms waited for a gate slot, ms holding it) to
+   * GraphQL answers, so a load generator can fit the service time. Off by default.
+   */
+  serverTiming?: boolean;
   /** Where warnings (failed purges) go; stderr by default. */
   log?: (line: string) => void;
+  /**
+   * The origin's own state directory: the purge outbox lives in `<dataDir>/purge-outbox.sqlite`
+   * and survives restarts. Without it the outbox is in memory (pending purges die with the process).
+   */
+  dataDir?: string;
+  /** How long a mutation waits for its purge receipt before answering with the purge `pending` (default 2000 ms). */
+  purgeWaitMs?: number;
 }
+
+export const OUTBOX_FILE = 'purge-outbox.sqlite';
 
 export interface RunningOrigin {
   url: string;
   port: number;
   stats(): Stats;
   resetStats(): void;
+  outboxStats(): OutboxStats;
   close(): Promise<void>;
 }
 
@@ -48,15 +71,32 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 30;
   const log = options.log ?? ((line: string) => console.error(line));
-  const stats = new StatsCounter();
   const verify = createVerifier(options.jwksUrl);
   const gate = createGate(options.concurrencyLimit);
-  // 2 s per attempt keeps the worst case (4 attempts plus backoff) inside the edge's 10 s origin
-  // timeout, so a mutation routed through a struggling edge still gets its answer.
-  const purgeClient = createPurgeClient({ edgeUrl: options.edgeUrl, secret: options.purgeSecret, timeoutMs: 2_000 });
+  const serviceDelayMs = options.serviceTime ? createServiceTimeSampler(options.serviceTime) : () => latencyMs;
+  // One delivery round = the first attempt plus 2 quick retries (≈ 0.3 s of backoff), each attempt
+  // cut at 2 s; between rounds the outbox backs off on its own. The mutation itself waits at most
+  // purgeWaitMs, well inside the edge's 10 s origin timeout.
+  const purgeClient = createPurgeClient({ edgeUrl: options.edgeUrl, secret: options.purgeSecret, timeoutMs: 2_000, retries: 2 });
+  const outbox = openPurgeOutbox({
+    path: options.dataDir ? join(options.dataDir, OUTBOX_FILE) : IN_MEMORY,
+    client: purgeClient,
+    // A cached read can be stale until its purge lands, so once the edge is back that should take
+    // seconds, not the half minute a bulk sender would back off to.
+    retryMaxMs: 5_000,
+    // Above the client's worst round (3 attempts × 2 s + backoff), so only a hung one is cut, and
+    // close() never waits longer than this.
+    roundTimeoutMs: 10_000,
+    // A purge that needed more than one round was reported `pending`: say when it finally landed.
+    onEvent: (e) => {
+      if (e.type !== 'delivered' || e.attempts === 1) return;
+      log(JSON.stringify({ level: 'info', msg: 'pending purge delivered', purgeId: e.purgeId, tenant: e.tenant, attempts: e.attempts, ageMs: e.ageMs }));
+    },
+  });
+  const stats = new StatsCounter(() => outbox.stats());
 
   const yoga = createYoga<OriginContext>({
-    schema: createOriginSchema({ store: new GraphStore(), afterWrite: createPurgeAfterWrite(purgeClient, stats, log) }),
+    schema: createOriginSchema({ store: new GraphStore(), afterWrite: createPurgeAfterWrite(outbox, options.purgeWaitMs ?? 2_000, stats, log) }),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: false,
     landingPage: false,
@@ -69,11 +109,18 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
     const auth = await verify(req.headers.authorization);
     if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
     const context: OriginContext = { claims: auth.claims, state: { private: false, purges: [] } };
+    const enqueuedAt = performance.now();
+    let serverTiming: string | undefined;
     const response = await gate(async () => {
-      if (latencyMs > 0) await sleep(latencyMs);
-      return yoga.handleNodeRequestAndResponse(req, res, context);
+      const startedAt = performance.now();
+      const delayMs = serviceDelayMs();
+      if (delayMs > 0) await sleep(delayMs);
+      const answer = await yoga.handleNodeRequestAndResponse(req, res, context);
+      if (options.serverTiming) serverTiming = `queue;dur=${(startedAt - enqueuedAt).toFixed(3)}, svc;dur=${(performance.now() - startedAt).toFixed(3)}`;
+      return answer;
     });
     const headers = new Headers(response.headers);
+    if (serverTiming) headers.set('server-timing', serverTiming);
     headers.set('cache-control', cacheControl(response.status, context.state.private));
     const body = Buffer.from(await response.arrayBuffer());
     headers.set('content-length', String(body.length));
@@ -101,9 +148,14 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: Error) => {
+      // A port already taken must not leave the outbox's file open (and its loop running).
+      void outbox.close();
+      reject(err);
+    };
+    server.once('error', onError);
     server.listen(options.port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
@@ -114,12 +166,15 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
     port,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    outboxStats: () => outbox.stats(),
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       // Idle keep-alive sockets (the edge's, autocannon's) would otherwise hold close() open.
       server.closeIdleConnections();
       await closed;
       await yoga.dispose();
+      // Pending purges stay in the file; the next start on the same dataDir delivers them.
+      await outbox.close();
     },
   };
 }

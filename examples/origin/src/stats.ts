@@ -1,3 +1,5 @@
+import type { OutboxStats } from '../../../sdk/src/purge/outbox.ts';
+
 /** Counters read by tests and benchmarks through GET /__stats. */
 export interface Stats {
   /** Every request to /graphql, authenticated or not. */
@@ -6,14 +8,23 @@ export interface Stats {
   byOperation: Record<string, number>;
   /** Executed mutation operations. */
   mutations: number;
-  /** Purges handed to the edge hook (one per successful write, however many retries it took). */
+  /** Purges handed to the outbox (one per successful write). */
   purgesSent: number;
-  /** Purges that got no receipt after all retries. */
+  /** Mutations that answered before their purge reached the edge (the outbox delivers it later). */
+  purgesPending: number;
+  /** Purges that failed for good: refused by the edge (4xx; kept in the outbox file, marked failed) or never queued. */
   purgeFailures: number;
+  /** The purge outbox right now: depth and oldest age (alert on these), counters since the origin started. */
+  outbox: OutboxStats;
 }
 
+type Counters = Omit<Stats, 'outbox'>;
+
 export class StatsCounter {
-  private stats = emptyStats();
+  private stats = emptyCounters();
+
+  /** `outbox` is read at snapshot time; it is not reset by `reset()` (its counters are since start). */
+  constructor(private readonly outbox: () => OutboxStats) {}
 
   request(): void {
     this.stats.requests++;
@@ -24,20 +35,22 @@ export class StatsCounter {
     if (isMutation) this.stats.mutations++;
   }
 
-  purge(ok: boolean): void {
+  /** How a mutation's purge stood when the mutation answered. */
+  purge(status: 'delivered' | 'pending' | 'failed'): void {
     this.stats.purgesSent++;
-    if (!ok) this.stats.purgeFailures++;
+    if (status === 'pending') this.stats.purgesPending++;
+    if (status === 'failed') this.stats.purgeFailures++;
   }
 
   snapshot(): Stats {
-    return { ...this.stats, byOperation: { ...this.stats.byOperation } };
+    return { ...this.stats, byOperation: { ...this.stats.byOperation }, outbox: this.outbox() };
   }
 
   reset(): void {
-    this.stats = emptyStats();
+    this.stats = emptyCounters();
   }
 }
 
-function emptyStats(): Stats {
-  return { requests: 0, byOperation: {}, mutations: 0, purgesSent: 0, purgeFailures: 0 };
+function emptyCounters(): Counters {
+  return { requests: 0, byOperation: {}, mutations: 0, purgesSent: 0, purgesPending: 0, purgeFailures: 0 };
 }

@@ -1,8 +1,12 @@
 import type { Claims } from '../../../../schema/contracts/auth.ts';
 
-/** What one mutation's purge came to; reported back in the `purge` response extension. */
+/**
+ * What one mutation's purge came to; reported back in the `purge` response extension. `pending`:
+ * not delivered within the origin's wait bound, still queued in the outbox, which delivers it later.
+ */
 export type PurgeOutcome =
   | { status: 'applied'; op: string; purgeId: string; tags: string[]; duplicate: boolean }
+  | { status: 'pending'; op: string; purgeId: string; code?: string; message?: string }
   | { status: 'failed'; op: string; purgeId: string; code: string; message: string };
 
 /** Per-request facts the resolvers learn and the HTTP layer needs afterwards. */

@@ -13,7 +13,8 @@ export function originPlugin(stats: StatsCounter): Plugin<OriginContext> {
     onExecutionResult({ result, setResult, context }) {
       const purges = (context as Partial<OriginContext>).state?.purges ?? [];
       if (purges.length === 0 || !result || Symbol.asyncIterator in result) return;
-      const status = purges.some((p) => p.status === 'failed') ? 'failed' : 'applied';
+      // The worst outcome wins: a client that sees `pending` knows its next read may be stale for a while.
+      const status = purges.some((p) => p.status === 'failed') ? 'failed' : purges.some((p) => p.status === 'pending') ? 'pending' : 'applied';
       setResult({ ...result, extensions: { ...result.extensions, purge: { status, purges } } });
     },
   };

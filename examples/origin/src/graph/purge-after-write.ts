@@ -1,27 +1,38 @@
-import type { PurgeClient } from '../../../../sdk/src/purge/client.ts';
+import { ErrorCode } from '../../../../schema/contracts/errors.ts';
 import { PurgeError } from '../../../../sdk/src/purge/client.ts';
+import type { DeliveryOutcome, PurgeOutbox } from '../../../../sdk/src/purge/outbox.ts';
 import type { StatsCounter } from '../stats.ts';
 import type { OriginContext } from './context.ts';
 
 /**
- * The mutation handlers' purge: tell the edge which mutation ran with which arguments and wait
- * for the receipt, so the client's next read cannot hit a stale entry. A purge that fails after
- * the client's retries does not undo the write: it is reported and logged instead.
+ * The mutation handlers' purge: tell the edge which mutation ran with which arguments. The purge
+ * goes into the durable outbox first (on disk before anything else happens), then the handler
+ * waits up to `waitMs` for the edge's receipt, so with the edge up the client's next read cannot
+ * hit a stale entry. Past the bound the mutation answers anyway with the purge `pending`, and the
+ * outbox keeps delivering it (across restarts too). A purge never undoes the write.
  */
-export function createPurgeAfterWrite(client: PurgeClient, stats: StatsCounter, log: (line: string) => void) {
+export function createPurgeAfterWrite(outbox: PurgeOutbox, waitMs: number, stats: StatsCounter, log: (line: string) => void) {
   return async (ctx: OriginContext, op: string, variables: Record<string, unknown>): Promise<void> => {
-    const purgeId = crypto.randomUUID();
     const tenant = ctx.claims.tenant;
+    const purgeId = crypto.randomUUID();
+    let outcome: DeliveryOutcome;
     try {
-      const receipt = await client.purge({ purgeId, tenant, mutation: { op, variables } });
-      stats.purge(true);
-      ctx.state.purges.push({ status: 'applied', op, purgeId, tags: receipt.tags, duplicate: receipt.duplicate });
+      outcome = await outbox.enqueue({ purgeId, tenant, mutation: { op, variables } }).delivery(waitMs);
     } catch (err) {
-      stats.purge(false);
-      const code = err instanceof PurgeError ? err.code : 'INTERNAL';
-      const message = err instanceof Error ? err.message : String(err);
-      ctx.state.purges.push({ status: 'failed', op, purgeId, code, message });
-      log(JSON.stringify({ level: 'warn', msg: 'purge failed', tenant, op, purgeId, code, error: message }));
+      // Not even queued (the outbox file is unwritable, or the origin is shutting down): the write
+      // stands, and the client hears that its purge failed.
+      const code = err instanceof PurgeError ? err.code : ErrorCode.INTERNAL;
+      outcome = { status: 'failed', purgeId, code, message: `purge not queued: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    stats.purge(outcome.status);
+    if (outcome.status === 'delivered') {
+      ctx.state.purges.push({ status: 'applied', op, purgeId, tags: outcome.receipt.tags, duplicate: outcome.receipt.duplicate });
+    } else if (outcome.status === 'pending') {
+      ctx.state.purges.push({ status: 'pending', op, purgeId, code: outcome.code, message: outcome.message });
+      log(JSON.stringify({ level: 'warn', msg: 'purge pending, outbox will retry', tenant, op, purgeId, code: outcome.code, error: outcome.message }));
+    } else {
+      ctx.state.purges.push({ status: 'failed', op, purgeId, code: outcome.code, message: outcome.message });
+      log(JSON.stringify({ level: 'error', msg: 'purge failed', tenant, op, purgeId, code: outcome.code, error: outcome.message }));
     }
   };
 }

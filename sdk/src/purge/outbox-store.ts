@@ -1,0 +1,134 @@
+// node:sqlite ships with Node 22 (no flag since 22.13; it logs an ExperimentalWarning once per
+// process). No maintained npm outbox fits: the ones on the registry are PostgreSQL/Kafka
+// transactional outboxes, and an origin's purge queue must not need a database server.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { PurgeRequest } from '../../../schema/contracts/purge.ts';
+
+/** One purge waiting for (or given up on by) the edge. */
+export interface OutboxEntry {
+  purgeId: string;
+  tenant: string;
+  /** The request as sent, `purgeId` included: every attempt, before and after a restart, is the same purge. */
+  request: PurgeRequest & { purgeId: string };
+  enqueuedAt: number;
+  /** Delivery rounds that failed so far. */
+  attempts: number;
+  nextAttemptAt: number;
+  state: 'pending' | 'failed';
+  lastError: string | null;
+}
+
+interface Row {
+  purge_id: string;
+  tenant: string;
+  request: string;
+  enqueued_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  state: 'pending' | 'failed';
+  last_error: string | null;
+}
+
+/** `:memory:` keeps the queue in the process only (tests, an origin started without a data dir). */
+export const IN_MEMORY = ':memory:';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS purge_outbox (
+  purge_id        TEXT PRIMARY KEY,
+  tenant          TEXT NOT NULL,
+  request         TEXT NOT NULL,
+  enqueued_at     INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+  last_error      TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS purge_outbox_due ON purge_outbox (state, next_attempt_at);
+`;
+
+/**
+ * The outbox's file: one SQLite table. WAL with `synchronous = FULL` fsyncs the log on every
+ * commit, so a row is on disk when `insert` returns, and a crash (even of the machine) cannot
+ * lose an acknowledged purge. Every change is one statement, i.e. its own transaction.
+ */
+export class OutboxStore {
+  private readonly db: DatabaseSync;
+  private readonly stmt: Record<'insert' | 'remove' | 'reschedule' | 'fail' | 'pending' | 'counts', StatementSync>;
+
+  constructor(path: string) {
+    if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    // A second process on the same file (two origins sharing a data dir) waits instead of failing;
+    // both may then deliver the same row, which the edge's purgeId dedupe turns into a no-op.
+    this.db.exec('PRAGMA busy_timeout = 5000');
+    this.db.exec('PRAGMA journal_mode = WAL');
+    this.db.exec('PRAGMA synchronous = FULL');
+    this.db.exec(SCHEMA);
+    this.stmt = {
+      insert: this.db.prepare(
+        `INSERT OR IGNORE INTO purge_outbox (purge_id, tenant, request, enqueued_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      remove: this.db.prepare(`DELETE FROM purge_outbox WHERE purge_id = ?`),
+      reschedule: this.db.prepare(
+        `UPDATE purge_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE purge_id = ? AND state = 'pending'`,
+      ),
+      fail: this.db.prepare(`UPDATE purge_outbox SET state = 'failed', attempts = ?, last_error = ? WHERE purge_id = ?`),
+      pending: this.db.prepare(`SELECT * FROM purge_outbox WHERE state = 'pending' ORDER BY next_attempt_at, enqueued_at`),
+      counts: this.db.prepare(
+        `SELECT COUNT(*) AS depth, MIN(enqueued_at) AS oldest FROM purge_outbox WHERE state = 'pending'`,
+      ),
+    };
+  }
+
+  /** Durable when it returns. An id already queued is left as it is (enqueue is idempotent). */
+  insert(request: PurgeRequest & { purgeId: string }, now: number): void {
+    this.stmt.insert.run(request.purgeId, request.tenant, JSON.stringify(request), now, now);
+  }
+
+  /** Delivered: nothing left to remember (the edge keeps the purgeId for its dedupe window). */
+  remove(purgeId: string): void {
+    this.stmt.remove.run(purgeId);
+  }
+
+  reschedule(purgeId: string, attempts: number, nextAttemptAt: number, lastError: string): void {
+    this.stmt.reschedule.run(attempts, nextAttemptAt, lastError, purgeId);
+  }
+
+  /** The edge refused the purge for good (4xx): kept, out of the queue, for an operator to read. */
+  markFailed(purgeId: string, attempts: number, error: string): void {
+    this.stmt.fail.run(attempts, error, purgeId);
+  }
+
+  /** Every pending entry, earliest due first. The queue is small (it drains unless the edge is down). */
+  pending(): OutboxEntry[] {
+    return (this.stmt.pending.all() as unknown as Row[]).map(fromRow);
+  }
+
+  failed(): OutboxEntry[] {
+    return (this.db.prepare(`SELECT * FROM purge_outbox WHERE state = 'failed' ORDER BY enqueued_at`).all() as unknown as Row[]).map(fromRow);
+  }
+
+  counts(): { depth: number; oldestEnqueuedAt: number | null } {
+    const row = this.stmt.counts.get() as { depth: number; oldest: number | null };
+    return { depth: row.depth, oldestEnqueuedAt: row.oldest };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function fromRow(row: Row): OutboxEntry {
+  return {
+    purgeId: row.purge_id,
+    tenant: row.tenant,
+    request: JSON.parse(row.request) as OutboxEntry['request'],
+    enqueuedAt: row.enqueued_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    state: row.state,
+    lastError: row.last_error,
+  };
+}
