@@ -1,0 +1,164 @@
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { bucketValue } from '../../../schema/contracts/latency-histogram.ts';
+import { edgeLatencyBuckets, edgeMetricMinutes } from '../../../schema/metrics.ts';
+import type { Db } from '../db/client.ts';
+
+/*
+ * What the edge measured for an op, as what-if inputs: arrival rate, cache hit ratio and the
+ * origin's service time (mean and squared coefficient of variation). The catalog's fallback
+ * values stand in for whatever the metrics cannot tell (no traffic, too few origin samples).
+ */
+
+/** Statuses answered without the origin; their share is the hit ratio. */
+export const CACHE_ANSWERED = ['HIT', 'STALE', 'COALESCED'] as const;
+/** Below this many origin fetches the histogram says too little about the service time's spread. */
+export const MIN_ORIGIN_SAMPLES = 20;
+
+export interface TrafficTotals {
+  /** Client requests of every status. */
+  requests: number;
+  /** Requests answered by the edge cache (HIT, STALE, COALESCED). */
+  cacheAnswered: number;
+}
+
+export interface BucketCount {
+  bucket: number;
+  count: number;
+}
+
+export interface ServiceTimeEstimate {
+  samples: number;
+  meanMs: number;
+  scv: number;
+}
+
+/**
+ * Mean and SCV of the origin service time from a log-bucketed histogram, each sample taken at
+ * its bucket's representative value (latency-histogram.ts): both moments from the same points,
+ * so the variance can never come out negative. Null without samples. Pure.
+ */
+export function serviceTimeFromBuckets(buckets: readonly BucketCount[]): ServiceTimeEstimate | null {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (const { bucket, count } of buckets) {
+    if (count <= 0) continue;
+    const v = bucketValue(bucket);
+    n += count;
+    sum += count * v;
+    sumSq += count * v * v;
+  }
+  if (n === 0) return null;
+  const meanMs = sum / n;
+  const variance = Math.max(0, sumSq / n - meanMs * meanMs);
+  return { samples: n, meanMs, scv: variance / (meanMs * meanMs) };
+}
+
+export type InputSource = 'observed' | 'catalog' | 'default' | 'override';
+
+export interface ObservedInputs {
+  window: { from: string; to: string; minutes: number };
+  /** Persisted document ids the metrics were read for (every safelisted version of the op's name). */
+  opIds: string[];
+  tenant: string | null;
+  requests: number;
+  originSamples: number;
+  arrivalRatePerSecond: { value: number; source: InputSource };
+  hitRatio: { value: number; source: InputSource };
+  serviceTimeMeanMs: { value: number; source: InputSource };
+  serviceTimeScv: { value: number; source: InputSource };
+}
+
+export interface CatalogFallback {
+  serviceTimeMeanMs: number;
+  serviceTimeScv: number;
+  arrivalRatePerSecond: number;
+}
+
+/**
+ * Combines measured traffic with the catalog's fallbacks. Arrival rate is requests per second
+ * over the whole window (minutes without traffic count as zero); the hit ratio needs at least one
+ * request, the service time at least MIN_ORIGIN_SAMPLES origin fetches. Pure.
+ */
+export function deriveInputs(
+  traffic: TrafficTotals,
+  originBuckets: readonly BucketCount[],
+  fallback: CatalogFallback,
+  windowMinutes: number,
+): Pick<ObservedInputs, 'requests' | 'originSamples' | 'arrivalRatePerSecond' | 'hitRatio' | 'serviceTimeMeanMs' | 'serviceTimeScv'> {
+  const service = serviceTimeFromBuckets(originBuckets);
+  const enoughService = service !== null && service.samples >= MIN_ORIGIN_SAMPLES;
+  const seen = traffic.requests > 0;
+  return {
+    requests: traffic.requests,
+    originSamples: service?.samples ?? 0,
+    arrivalRatePerSecond: seen
+      ? { value: traffic.requests / (windowMinutes * 60), source: 'observed' }
+      : { value: fallback.arrivalRatePerSecond, source: 'catalog' },
+    // The catalog has no hit ratio: without traffic the calculator assumes no cache (every request reaches the origin).
+    hitRatio: seen ? { value: traffic.cacheAnswered / traffic.requests, source: 'observed' } : { value: 0, source: 'default' },
+    serviceTimeMeanMs: enoughService ? { value: service.meanMs, source: 'observed' } : { value: fallback.serviceTimeMeanMs, source: 'catalog' },
+    serviceTimeScv: enoughService ? { value: service.scv, source: 'observed' } : { value: fallback.serviceTimeScv, source: 'catalog' },
+  };
+}
+
+export interface MetricsScope {
+  opIds: string[];
+  from: Date;
+  to: Date;
+  /** null: every tenant's traffic (the op's platform-wide load). */
+  tenant: string | null;
+}
+
+export async function trafficTotals(db: Db, scope: MetricsScope): Promise<TrafficTotals> {
+  if (scope.opIds.length === 0) return { requests: 0, cacheAnswered: 0 };
+  const m = edgeMetricMinutes;
+  const [row] = await db
+    .select({
+      requests: sql<string>`coalesce(sum(${m.requests}), 0)`,
+      cacheAnswered: sql<string>`coalesce(sum(${m.requests}) filter (where ${inArray(m.status, [...CACHE_ANSWERED])}), 0)`,
+    })
+    .from(m)
+    .where(and(inArray(m.opId, scope.opIds), gte(m.minute, scope.from), lt(m.minute, scope.to), scope.tenant ? eq(m.tenantId, scope.tenant) : undefined));
+  // sum(bigint) is numeric, which drivers hand back as a string.
+  return { requests: Number(row?.requests ?? 0), cacheAnswered: Number(row?.cacheAnswered ?? 0) };
+}
+
+/** The origin-fetch histogram of the scope, merged over minutes, tenants and statuses. */
+export async function originBuckets(db: Db, scope: MetricsScope): Promise<BucketCount[]> {
+  if (scope.opIds.length === 0) return [];
+  const b = edgeLatencyBuckets;
+  const rows = await db
+    .select({ bucket: b.bucket, count: sql<string>`sum(${b.count})` })
+    .from(b)
+    .where(
+      and(
+        inArray(b.opId, scope.opIds),
+        eq(b.series, 'origin'),
+        gte(b.minute, scope.from),
+        lt(b.minute, scope.to),
+        scope.tenant ? eq(b.tenantId, scope.tenant) : undefined,
+      ),
+    )
+    .groupBy(b.bucket)
+    .orderBy(b.bucket);
+  return rows.map((r) => ({ bucket: r.bucket, count: Number(r.count) }));
+}
+
+/** Observed what-if inputs of an op over the window ending at `to` (exclusive), with their sources. */
+export async function observedInputs(
+  db: Db,
+  opIds: string[],
+  fallback: CatalogFallback,
+  opts: { to: Date; windowMinutes: number; tenant: string | null },
+): Promise<ObservedInputs> {
+  const from = new Date(opts.to.getTime() - opts.windowMinutes * 60_000);
+  const scope: MetricsScope = { opIds, from, to: opts.to, tenant: opts.tenant };
+  const [traffic, buckets] = await Promise.all([trafficTotals(db, scope), originBuckets(db, scope)]);
+  return {
+    window: { from: from.toISOString(), to: opts.to.toISOString(), minutes: opts.windowMinutes },
+    opIds,
+    tenant: opts.tenant,
+    ...deriveInputs(traffic, buckets, fallback, opts.windowMinutes),
+  };
+}
