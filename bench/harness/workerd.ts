@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../scripts/free-port.ts';
+
+// Must be set before wrangler loads (it is only used here to read wrangler.toml).
+process.env.WRANGLER_SEND_METRICS = 'false';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WRANGLER_TOML = join(ROOT, 'wrangler.toml');
+const HERE = fileURLToPath(new URL('./', import.meta.url));
+
+export const WORKERD_HARNESS = 'workerd serve';
+
+export interface WorkerdHarnessOptions {
+  controlPlaneUrl: string;
+  originUrl: string;
+  purgeSecret: string;
+  controlPlaneToken: string;
+  region?: string;
+  /** Body size of the constant-response (ceiling) worker. */
+  ceilingBodyBytes: number;
+}
+
+export interface CacheApiCalls {
+  match: number;
+  hit: number;
+  put: number;
+  delete: number;
+  entries: number;
+}
+
+export interface WorkerdHarness {
+  /** The edge worker (workers/edge, bundled) on its own workerd socket. */
+  edgeUrl: string;
+  /** The constant-response worker, same workerd process. */
+  ceilingUrl: string;
+  /** Calls the edge has made to its Cache API so far (the in-memory cache worker counts them). */
+  cacheApiCalls(): Promise<CacheApiCalls>;
+  /** workerd binary version and the generated config, for the report. */
+  describe: { workerd: string; compatibilityDate: string; cache: string; durableObjectStorage: string };
+  stop(): Promise<void>;
+  /** Synchronous last resort for exit paths (signals): SIGTERM to workerd, temp files removed. */
+  killNow(): void;
+}
+
+/**
+ * Runs workers/edge under plain `workerd serve` (wrangler's bundled binary, node_modules/workerd)
+ * with a generated capnp config: the worker bundled by esbuild with workerd's export conditions,
+ * the `wrangler.toml` compatibility date/flags and Durable Object binding (SQLite-backed, in a temp directory),
+ * the local URLs/secrets as bindings, and a Cache API backend (`cacheApiOutbound`) that is a
+ * second worker in the same process holding entries in memory. A third worker answers a constant
+ * response: the harness ceiling. No Node process sits in the request path.
+ */
+export async function startWorkerdHarness(opts: WorkerdHarnessOptions): Promise<WorkerdHarness> {
+  const { unstable_readConfig } = await import('wrangler');
+  const config = unstable_readConfig({ config: WRANGLER_TOML });
+  if (!config.main) throw new Error('wrangler.toml has no main');
+  const dir = await mkdtemp(join(tmpdir(), 'conductor-workerd-'));
+  let child: ChildProcess | undefined;
+  try {
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [resolve(dirname(WRANGLER_TOML), config.main)],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      external: ['cloudflare:*', 'node:*'],
+      outfile: join(dir, 'edge.mjs'),
+      logLevel: 'warning',
+    });
+    await mkdir(join(dir, 'do'));
+    await copyFile(join(HERE, 'memory-cache.worker.js'), join(dir, 'cache.mjs'));
+    await copyFile(join(HERE, 'ceiling.worker.js'), join(dir, 'ceiling.mjs'));
+
+    const edgePort = await freePort();
+    const ceilingPort = await freePort();
+    const cachePort = await freePort();
+    const compatibilityDate = config.compatibility_date ?? '2026-11-01';
+    const flags = config.compatibility_flags ?? [];
+    const sqliteClasses = new Set(config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []));
+    type DoBinding = { name: string; class_name: string; script_name?: string };
+    const doBindings = (config.durable_objects.bindings as DoBinding[]).filter((b) => !b.script_name);
+    const text = (name: string, value: string) => `(name = ${str(name)}, text = ${str(value)})`;
+    const bindings = [
+      text('CONTROL_PLANE_URL', opts.controlPlaneUrl),
+      text('ORIGIN_URL', opts.originUrl),
+      text('LOCAL_REGION', opts.region ?? 'local'),
+      text('PURGE_SIGNING_SECRET', opts.purgeSecret),
+      text('CONTROL_PLANE_TOKEN', opts.controlPlaneToken),
+      ...doBindings.map((b) => `(name = ${str(b.name)}, durableObjectNamespace = ${str(b.class_name)})`),
+    ];
+    const namespaces = doBindings.map(
+      (b) => `(className = ${str(b.class_name)}, uniqueKey = ${str(`${config.name}-${b.class_name}`)}, enableSql = ${sqliteClasses.has(b.class_name)})`,
+    );
+    const worker = (file: string, extra = '') =>
+      `(modules = [(name = ${str(file)}, esModule = embed ${str(file)})], compatibilityDate = ${str(compatibilityDate)}, compatibilityFlags = [${flags.map(str).join(', ')}]${extra})`;
+    const capnp = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "edge", worker = ${worker(
+      'edge.mjs',
+      `, bindings = [${bindings.join(', ')}], durableObjectNamespaces = [${namespaces.join(', ')}], durableObjectStorage = (localDisk = "do-storage"), cacheApiOutbound = "cache", globalOutbound = "loopback"`,
+    )}),
+    (name = "cache", worker = ${worker('cache.mjs')}),
+    (name = "ceiling", worker = ${worker('ceiling.mjs', `, bindings = [${text('BODY_BYTES', String(opts.ceilingBodyBytes))}]`)}),
+    # SQLite-backed Durable Objects need a disk directory (workerd's inMemory storage has no SQL API).
+    (name = "do-storage", disk = (path = ${str(join(dir, 'do'))}, writable = true)),
+    # The edge talks to the control plane and origin on 127.0.0.1: "local" must be allowed.
+    (name = "loopback", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [
+    (name = "edge", address = "127.0.0.1:${edgePort}", http = (), service = "edge"),
+    (name = "ceiling", address = "127.0.0.1:${ceilingPort}", http = (), service = "ceiling"),
+    # Only for the benchmark's call counters (GET /__bench/cache-stats).
+    (name = "cache-stats", address = "127.0.0.1:${cachePort}", http = (), service = "cache"),
+  ],
+);
+`;
+    await writeFile(join(dir, 'config.capnp'), capnp);
+
+    const bin = workerdBinary();
+    const version = await new Promise<string>((res) => {
+      const p = spawn(bin, ['--version']);
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.on('close', () => res(out.trim()));
+    });
+    child = spawn(bin, ['serve', join(dir, 'config.capnp')], { cwd: dir, stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      // The worker's console.error lands here: pass it on, and keep a tail for a failed start.
+      process.stderr.write(d.toString().replace(/^(?=.)/gm, '[workerd] '));
+      stderr += d.toString();
+      if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+    });
+    const exited = new Promise<number | null>((res) => child!.once('exit', (code) => res(code)));
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    await Promise.race([
+      waitForHealth(`${edgeUrl}/__edge/health`),
+      exited.then((code) => {
+        throw new Error(`workerd exited (${code}) before the edge was healthy:\n${stderr}`);
+      }),
+    ]);
+    const proc = child;
+    return {
+      edgeUrl,
+      ceilingUrl: `http://127.0.0.1:${ceilingPort}`,
+      cacheApiCalls: async () => (await (await fetch(`http://127.0.0.1:${cachePort}/__bench/cache-stats`)).json()) as CacheApiCalls,
+      describe: {
+        workerd: version,
+        compatibilityDate,
+        cache: 'cacheApiOutbound → in-memory worker in the same workerd (bench/harness/memory-cache.worker.js)',
+        durableObjectStorage: 'SQLite-backed, localDisk in a temp directory (as miniflare does)',
+      },
+      stop: async () => {
+        if (proc.exitCode === null && proc.signalCode === null) {
+          proc.kill('SIGTERM');
+          const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        await rm(dir, { recursive: true, force: true });
+      },
+      killNow: () => {
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    child?.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function workerdBinary(): string {
+  // `workerd`'s main module exports the platform binary's path (what wrangler/miniflare run).
+  const require = createRequire(import.meta.url);
+  const mod = require('workerd') as { default?: string } | string;
+  return typeof mod === 'string' ? mod : (mod.default ?? join(ROOT, 'node_modules/workerd/bin/workerd'));
+}
+
+/** Cap'n Proto text literal (JSON string escapes are valid capnp escapes for these values). */
+function str(value: string): string {
+  return JSON.stringify(value);
+}
+
+async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`edge under workerd not healthy after ${timeoutMs} ms at ${url}: ${last}`);
+}
