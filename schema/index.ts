@@ -2,3 +2,5 @@
 export * from './tenants.ts';
 export * from './audit.ts';
 export * from './cache.ts';
+export * from './metrics.ts';
+export * from './catalog.ts';

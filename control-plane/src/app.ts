@@ -1,18 +1,27 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { ErrorCode } from '../../schema/contracts/errors.ts';
+import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
+import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
 import { routes as edgeConfigRoutes } from './cache/edge-config/routes.ts';
 import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes.ts';
 import { routes as purgeRoutes } from './cache/purge/routes.ts';
+import { routes as catalogRoutes } from './catalog/routes.ts';
+import { routes as graphqlRoutes } from './graphql/routes.ts';
 import { routes as safelistRoutes } from './cache/safelist/routes.ts';
+import { routes as ttlTuningRoutes } from './cache/ttl-tuning/routes.ts';
 import { requireAuth } from './auth/middleware.ts';
 import type { AppDeps } from './http/env.ts';
 import { ApiError, notFound, onError } from './http/errors.ts';
 import { createRouter, parseJsonBody } from './http/router.ts';
 import { routes as tenantRoutes } from './tenants/routes.ts';
+import { EDGE_METRICS_MAX_BODY_BYTES, EDGE_METRICS_PATH, routes as metricsRoutes, scrapeRoutes } from './metrics/routes.ts';
+import { routes as reportRoutes } from './reports/routes.ts';
+import { routes as alertRoutes } from './alerts/routes.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -29,15 +38,19 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     await next();
   });
-  app.use(
-    '*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body is over ${MAX_BODY_BYTES} bytes`);
+        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body is over ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  // Edge metric batches alone get a larger limit (sized in metrics/routes.ts); it must apply here,
+  // before parseJsonBody reads the body, so no route sees an unbounded body.
+  app.use(EDGE_METRICS_PATH, limitBody(EDGE_METRICS_MAX_BODY_BYTES));
+  app.use('*', except(EDGE_METRICS_PATH, limitBody(MAX_BODY_BYTES)));
+  // Before parseJsonBody: GraphQL answers malformed bodies with GraphQL-style errors of its own.
+  app.route('/graphql', graphqlRoutes);
   app.use('*', parseJsonBody);
   app.use('/v1/*', requireAuth);
 
@@ -47,6 +60,14 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/invalidation-map', invalidationMapRoutes);
   app.route('/v1/edge', edgeConfigRoutes);
   app.route('/v1', purgeRoutes);
+  app.route('/v1/catalog', catalogRoutes);
+  app.route('/v1/metrics', metricsRoutes);
+  app.route('/v1/reports', reportRoutes);
+  app.route('/v1/alerts', alertRoutes);
+  app.route('/metrics', scrapeRoutes);
+  app.route('/admin', createAdminRoutes(app));
+  app.route('/v1/cache/controls', cacheControlsRoutes);
+  app.route('/v1/cache/ttl-recommendations', ttlTuningRoutes);
 
   app.openapi(
     createRoute({

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** Days of edge metrics, latency buckets and purge receipts kept (control-plane/src/metrics/retention.ts). */
+const metricsRetentionDays = z.coerce.number().int().min(1).max(366).default(14);
 
 /** Options of startControlPlane, validated before anything starts so a typo fails with a clear message. */
 export const ServerConfigSchema = z.object({
@@ -12,6 +14,7 @@ export const ServerConfigSchema = z.object({
   dataDir: z.string().min(1),
   edgeUrl: httpUrl.default('http://127.0.0.1:8787'),
   seedDemo: z.boolean().default(false),
+  metricsRetentionDays,
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 
@@ -22,6 +25,7 @@ export const NodeEnvSchema = z.object({
   EDGE_URL: httpUrl.default('http://127.0.0.1:8787'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   CONDUCTOR_DATA_DIR: z.string().min(1).optional(),
+  METRICS_RETENTION_DAYS: metricsRetentionDays,
 });
 
 /** Parses or throws one readable error listing every bad setting. */

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     dataDir: env.CONDUCTOR_DATA_DIR,
     edgeUrl: env.EDGE_URL,
     seedDemo: true,
+    metricsRetentionDays: env.METRICS_RETENTION_DAYS,
   });
   console.log(`control plane listening on ${cp.url} (OpenAPI: ${cp.url}/openapi.json)`);
 

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { isLoopbackHost } from './admin/dev-mode.ts';
 import { createApp } from './app.ts';
 import { defaultDataDir, ensureDevSecrets } from './auth/dev-keys.ts';
 import { parseConfig, ServerConfigSchema } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
+import { startMetricsPruner } from './metrics/retention.ts';
 import { seedDemo as seedDemoData } from './seed/demo.ts';
 
 export interface ControlPlaneOptions {
@@ -19,6 +21,8 @@ export interface ControlPlaneOptions {
   dataDir?: string;
   edgeUrl?: string;
   seedDemo?: boolean;
+  /** Days of edge metrics kept; default 14 (METRICS_RETENTION_DAYS in node.ts). */
+  metricsRetentionDays?: number;
 }
 
 export interface RunningControlPlane {
@@ -45,12 +49,14 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       purgeSecret: secrets.purgeSecret,
       edgeUrl: config.edgeUrl,
       fetch: (input, init) => fetch(input, init),
+      ...(isLoopbackHost(config.host) ? { devSigningKey: secrets.privateJwk } : {}),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    const stopPruner = startMetricsPruner(database.db, config.metricsRetentionDays);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
@@ -65,6 +71,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
             // Keep-alive sockets would otherwise hold close() open until they time out.
             if ('closeAllConnections' in server) server.closeAllConnections();
           });
+          await stopPruner();
           await database.close();
         })()),
     };

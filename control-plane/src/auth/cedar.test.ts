@@ -66,3 +66,25 @@ describe('policies/conductor.cedar', () => {
     });
   });
 });
+
+describe('metrics actions (policies/conductor.cedar platform-metrics-*)', () => {
+  it('allows ingestMetrics with scope edge.metrics', () => {
+    expect(decide(user({ tenant: 'conductor', scopes: ['edge.config', 'edge.metrics'] }), 'ingestMetrics', platform)).toBe(true);
+  });
+  it('denies ingestMetrics to the config-only edge token and to platform admins', () => {
+    expect(decide(user({ scopes: ['edge.config'] }), 'ingestMetrics', platform)).toBe(false);
+    expect(decide(user({ roles: ['platform-admin'], scopes: ['admin.write'] }), 'ingestMetrics', platform)).toBe(false);
+  });
+  it('allows readMetrics with scope metrics.read or role platform-admin', () => {
+    expect(decide(user({ scopes: ['metrics.read'] }), 'readMetrics', platform)).toBe(true);
+    expect(decide(user({ roles: ['platform-admin'] }), 'readMetrics', platform)).toBe(true);
+  });
+  it('denies readMetrics to tenant admins and to the edge', () => {
+    expect(decide(user({ scopes: ['admin.write', 'admin.read'] }), 'readMetrics', platform)).toBe(false);
+    expect(decide(user({ scopes: ['edge.config', 'edge.metrics'] }), 'readMetrics', platform)).toBe(false);
+  });
+  it('does not let edge.metrics or metrics.read read or write shared configuration', () => {
+    expect(decide(user({ scopes: ['edge.metrics', 'metrics.read'] }), 'read', platform)).toBe(false);
+    expect(decide(user({ scopes: ['edge.metrics', 'metrics.read'] }), 'write', platform)).toBe(false);
+  });
+});

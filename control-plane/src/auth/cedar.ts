@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { preparsePolicySet, preparseSchema, statefulIsAuthorized, validate, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Claims } from '../../../schema/contracts/auth.ts';
 
-export type Action = 'read' | 'write';
+export type Action = 'read' | 'write' | 'ingestMetrics' | 'readMetrics';
 export type Resource = { type: 'Tenant'; id: string } | { type: 'Platform' };
 
 export interface PolicySource {

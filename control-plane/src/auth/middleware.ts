@@ -48,14 +48,16 @@ export async function authorize(c: Context<AppEnv>, action: Action, resource: Re
   const principal = c.var.principal;
   if (decide(principal, action, resource)) return;
   const missing: string[] = [];
-  if (action === 'write' && !principal.scopes.includes('admin.write')) missing.push('scope admin.write');
+  if (action === 'ingestMetrics') missing.push('scope edge.metrics');
+  else if (action === 'readMetrics') missing.push('scope metrics.read or role platform-admin');
+  else if (action === 'write' && !principal.scopes.includes('admin.write')) missing.push('scope admin.write');
   if (resource.type === 'Tenant') {
     if (resource.id !== principal.tenant && !principal.tenants.includes(resource.id)) missing.push(`membership of tenant "${resource.id}"`);
   } else if (action === 'write') {
     if (!principal.roles.includes('platform-admin')) missing.push('role platform-admin');
-  } else {
+  } else if (action === 'read') {
     missing.push('one of the scopes admin.read, admin.write, edge.config');
   }
-  const target = resource.type === 'Tenant' ? `tenant "${resource.id}"` : 'platform configuration';
+  const target = resource.type === 'Tenant' ? `tenant "${resource.id}"` : action === 'write' || action === 'read' ? 'platform configuration' : 'platform metrics';
   throw new ApiError(403, ErrorCode.FORBIDDEN, `${action} on ${target} requires ${missing.join(' and ') || 'a matching policy'}`);
 }

@@ -12,6 +12,8 @@ export interface AppDeps {
   /** Base URL of the edge worker (admin purges are forwarded to `${edgeUrl}/__edge/purge`). */
   edgeUrl: string;
   fetch: typeof fetch;
+  /** Development only (Node on loopback): the dev private key, so the admin UI can mint a dev sign-in token. Never set in production. */
+  devSigningKey?: JWK;
 }
 
 export type AppEnv = {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
 import { recordAudit } from '../audit/record.ts';
 import { seedCachePolicy } from '../cache/seed.ts';
+import { seedDemoCatalog } from '../catalog/seed.ts';
 import type { Db } from '../db/client.ts';
 import { upsertTenant } from '../tenants/queries.ts';
 
@@ -13,7 +14,8 @@ const DemoTenantsSchema = z.object({
 export const SEED_ACTOR = 'system:seed';
 
 /**
- * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map.
+ * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map,
+ * then the demo service catalog (examples/catalog.yaml).
  * Idempotent: a rerun changes (and audits) nothing unless the file changed.
  */
 export async function seedDemo(db: Db): Promise<void> {
@@ -28,4 +30,6 @@ export async function seedDemo(db: Db): Promise<void> {
     }
   });
   await seedCachePolicy(db);
+  // After the safelist: every demo ServiceOp links a safelisted operation.
+  await seedDemoCatalog(db);
 }
