@@ -5,6 +5,7 @@ import { startControlPlane } from '../control-plane/src/server.ts';
 import { startOrigin } from '../examples/origin/src/server.ts';
 import { startEdgeWorker, type EdgeWorker } from './edge-worker.ts';
 import { freePort } from './free-port.ts';
+import { waitForHealth } from './wait-for-health.ts';
 
 export interface StackOptions {
   /** 0 or omitted = a free port (tests); `npm start` passes fixed ones. */
@@ -132,7 +133,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         persistDir: opts.persistEdge ? join(opts.dataDir, 'edge') : undefined,
         alias: opts.edgeBuildAlias,
       });
-      await waitForHealth(`${running.edge.url}/__edge/health`);
+      await waitForHealth(`${running.edge.url}/__edge/health`, 'edge', EDGE_READY_TIMEOUT_MS);
     },
   };
   const stoppers: Record<StackComponent, () => Promise<void>> = {
@@ -187,21 +188,4 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stopAll();
     throw err;
   }
-}
-
-// workerd answers before the worker has pulled its first config; health says when it is usable.
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + EDGE_READY_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`edge not healthy after ${EDGE_READY_TIMEOUT_MS} ms at ${url}: ${last}`);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/free-port.ts';
+import { waitForHealth } from '../../scripts/wait-for-health.ts';
 
 // Must be set before wrangler loads (it is only used here to read wrangler.toml).
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -144,7 +145,7 @@ const config :Workerd.Config = (
     const exited = new Promise<number | null>((res) => child!.once('exit', (code) => res(code)));
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
     await Promise.race([
-      waitForHealth(`${edgeUrl}/__edge/health`),
+      waitForHealth(`${edgeUrl}/__edge/health`, 'edge under workerd'),
       exited.then((code) => {
         throw new Error(`workerd exited (${code}) before the edge was healthy:\n${stderr}`);
       }),
@@ -191,20 +192,4 @@ function workerdBinary(): string {
 /** Cap'n Proto text literal (JSON string escapes are valid capnp escapes for these values). */
 function str(value: string): string {
   return JSON.stringify(value);
-}
-
-async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`edge under workerd not healthy after ${timeoutMs} ms at ${url}: ${last}`);
 }

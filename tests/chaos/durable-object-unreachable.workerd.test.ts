@@ -1,17 +1,15 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeConfig, EdgeOperation } from '../../schema/contracts/edge-config.ts';
+import type { EdgeOperation } from '../../schema/contracts/edge-config.ts';
 import { signWebhook } from '../../sdk/src/core/webhook-signature.ts';
-import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../../workers/edge/src/cache/keyer.ts';
 import { retentionSeconds } from '../../workers/edge/src/cache/stale-policy.ts';
-import { readTags } from '../../workers/edge/src/cache/tags.ts';
-import { indexConfig, type ConfigIndex } from '../../workers/edge/src/config/config-index.ts';
+import type { ConfigIndex } from '../../workers/edge/src/config/config-index.ts';
 import type { TenantGenerations } from '../../workers/edge/src/generations/tenant-generations.ts';
 import { handleGraphQL } from '../../workers/edge/src/graphql/handle-graphql.ts';
 import { toErrorResponse } from '../../workers/edge/src/http/errors.ts';
 import { handlePurge } from '../../workers/edge/src/purge/hook.ts';
 import { FakeOrigin } from '../../workers/edge/test/fake-origin.ts';
-import { demoConfig, opByName, signer, testContext, type Signer, type TestContext } from '../../workers/edge/test/fixtures.ts';
+import { entityReads, entityRequest, entityUrl, testContext, type Signer, type TestContext } from '../../workers/edge/test/fixtures.ts';
 
 /**
  * Chaos: the tenant's generations Durable Object cannot be reached (injected: every call on its
@@ -31,18 +29,13 @@ const unreachable = {
   }),
 } as unknown as DurableObjectNamespace<TenantGenerations>;
 
-let config: EdgeConfig;
 let index: ConfigIndex;
 let keys: Signer;
 let token: string;
 let op: EdgeOperation;
 
 beforeAll(async () => {
-  config = await demoConfig();
-  index = indexConfig(config);
-  keys = await signer();
-  token = await keys.token({ tenant: 'acme' });
-  op = opByName(config, 'EntityById');
+  ({ index, keys, token, op } = await entityReads());
 });
 
 /** A healthy context that stores entries, and a broken one sharing its cache and origin. */
@@ -55,12 +48,7 @@ async function contexts(): Promise<{ healthy: TestContext; broken: TestContext; 
 }
 
 async function storeAged(cx: TestContext, id: string, ageSeconds: number): Promise<string> {
-  const vars = (await canonicalVariables({ id }))!;
-  const tags = readTags(op.id, vars.varsHash, { id }, index.selectorKeySets.get(op.id) ?? []);
-  const url = cacheUrl(
-    cacheKey({ tenant: 'acme', region: 'test', opId: op.id, varsHash: vars.varsHash }),
-    await generationDigest(await cx.generations.read('acme', tags), tags),
-  );
+  const url = await entityUrl(cx, index, op, id);
   const body = `{"data":{"cached":"${id}"}}`;
   const stored = { body, contentType: 'application/json', originCacheControl: null, bytes: body.length };
   await cx.responses.store(url, stored, op.ttlSeconds, retentionSeconds(op), Date.now() - ageSeconds * 1000).written;
@@ -68,11 +56,7 @@ async function storeAged(cx: TestContext, id: string, ageSeconds: number): Promi
 }
 
 async function read(cx: TestContext, id: string): Promise<{ status: number; cache: string | null; body: unknown }> {
-  const req = new Request('https://edge.test/graphql', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ documentId: op.id, variables: { id } }),
-  });
+  const req = entityRequest(op, token, id);
   const res = await handleGraphQL(req, cx, undefined, { originMs: null }).catch(toErrorResponse);
   return { status: res.status, cache: res.headers.get('x-cache'), body: await res.json() };
 }

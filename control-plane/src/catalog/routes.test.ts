@@ -189,6 +189,21 @@ describe('what-if', () => {
     await expectError(await whatif({ opId: 'nope' }), 404, 'NOT_FOUND');
     await expectError(await whatif({ opId: 'entity-by-id', overrides: { arrivalFactor: 2, arrivalRatePerSecond: 3 } }), 400, 'VALIDATION_FAILED');
     await expectError(await whatif({ opId: 'entity-by-id', overrides: { hitRatio: 1.5 } }), 400, 'VALIDATION_FAILED');
+    await expectError(await whatif({ opId: 'entity-by-id', overrides: { arrivalRatePerSecond: -1 } }), 400, 'VALIDATION_FAILED');
+    await expectError(await whatif({ opId: 'entity-by-id', overrides: { instances: 0 } }), 400, 'VALIDATION_FAILED');
+    await expectError(await whatif({ opId: 'entity-by-id', overrides: { perInstanceConcurrency: 0 } }), 400, 'VALIDATION_FAILED');
+    await expectError(await whatif({ opId: 'entity-by-id', overrides: { serviceTimeMeanMs: -5 } }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('answers saturation (ρ ≥ 1) as a result with no latencies, not an error or NaN', async () => {
+    const res = await whatif({ opId: 'entity-by-id', overrides: { arrivalRatePerSecond: 100_000 } });
+    expect(res.status).toBe(200);
+    const { result } = (await res.json()) as { result: Record<string, unknown> };
+    expect(result).toMatchObject({ saturated: true });
+    expect(result.rho as number).toBeGreaterThanOrEqual(1);
+    expect(result.minServersForStability as number).toBeGreaterThan(16);
+    expect(result.reason).toEqual(expect.any(String));
+    expect(result).not.toHaveProperty('latencyMs');
   });
 
   it('sweeps load factors for the chart: latency rises with load, saturated points have none', async () => {

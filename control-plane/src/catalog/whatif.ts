@@ -188,9 +188,8 @@ export async function runSweep(db: Db, req: WhatIfSweepRequest, now?: Date): Pro
   return { op: s.op, inputs: s.inputs, observed: s.observed, points };
 }
 
-const SWEEP_COLUMNS = [
-  'op_id',
-  'load_factor',
+// The prediction columns both CSVs share, so a sweep row and a what-if row line up column for column.
+const PREDICTION_COLUMNS = [
   'lambda',
   'origin_lambda',
   'rho',
@@ -200,6 +199,12 @@ const SWEEP_COLUMNS = [
   'p99_ms',
   'cost_per_hour_micros',
   'cost_per_million_requests_micros',
+] as const;
+
+const SWEEP_COLUMNS = [
+  'op_id',
+  'load_factor',
+  ...PREDICTION_COLUMNS,
   'p95_target_met',
   'p99_target_met',
   'slo_met',
@@ -238,15 +243,7 @@ export function whatIfCsv(answer: WhatIfAnswer): string {
     'op_id',
     'mode',
     ...INPUT_KEYS.flatMap((k) => [k, `${k}_source`]),
-    'lambda',
-    'origin_lambda',
-    'rho',
-    'saturated',
-    'p50_ms',
-    'p95_ms',
-    'p99_ms',
-    'cost_per_hour_micros',
-    'cost_per_million_requests_micros',
+    ...PREDICTION_COLUMNS,
     'slo_met',
   ];
   const row = [

@@ -56,3 +56,5 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, 'db'>> = {})
 export const PLATFORM_ADMIN: MintOptions = { tenant: 'conductor', sub: 'user:root', roles: ['platform-admin'], scopes: ['admin.write'] };
 export const tenantAdmin = (tenant: string): MintOptions => ({ tenant, sub: `user:admin@${tenant}`, scopes: ['admin.write'] });
 export const tenantReader = (tenant: string): MintOptions => ({ tenant, sub: `user:reader@${tenant}`, scopes: ['admin.read'] });
+/** The edge pulling GET /v1/edge/config (only that scope; the real edge also pushes metrics). */
+export const EDGE_CONFIG_READER: MintOptions = { tenant: 'conductor', sub: 'service:edge', scopes: ['edge.config'] };

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../../sdk/src/core/prng.ts';
+
 /**
  * Optional random service time for the example origin, so the queueing backtest (bench/whatif.ts)
  * can run it as an M/M/c (exponential) or M/G/c (lognormal) server instead of the fixed artificial
@@ -33,16 +35,4 @@ export function createServiceTimeSampler(model: ServiceTimeModel): () => number 
     return () => Math.exp(mu + sigma * Math.sqrt(-2 * Math.log(open())) * Math.cos(2 * Math.PI * uniform()));
   }
   throw new RangeError(`serviceTime.distribution must be constant, exponential or lognormal, got ${String((model as { distribution?: unknown }).distribution)}`);
-}
-
-/** mulberry32 (Tommy Ettinger, public domain): a small, fast, seeded 32-bit generator → [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

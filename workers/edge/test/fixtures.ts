@@ -1,15 +1,17 @@
 import { env } from 'cloudflare:workers';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { JWT_ALG } from '../../../schema/contracts/auth.ts';
-import type { EdgeConfig } from '../../../schema/contracts/edge-config.ts';
+import type { EdgeConfig, EdgeOperation } from '../../../schema/contracts/edge-config.ts';
 import { documentId } from '../../../sdk/src/core/hash.ts';
 import { mintToken, type MintOptions } from '../../../control-plane/src/auth/tokens.ts';
 import manifest from '../../../examples/origin/persisted-operations.json';
 import policy from '../../../examples/origin/cache-policy.json';
 import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
 import { GenerationMemo, GenerationsClient } from '../src/cache/generations.ts';
+import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../src/cache/keyer.ts';
 import { HotEntries } from '../src/cache/hot-entries.ts';
 import { ResponseCache } from '../src/cache/response-cache.ts';
+import { readTags } from '../src/cache/tags.ts';
 import { indexConfig, type ConfigIndex } from '../src/config/config-index.ts';
 import type { EdgeContext } from '../src/context.ts';
 import { CachedDocumentRegistry } from '../src/graphql/document-registry.ts';
@@ -54,6 +56,39 @@ export function opByName(config: EdgeConfig, name: string) {
   const op = config.safelist.find((o) => o.name === name);
   if (!op) throw new Error(`no op ${name}`);
   return op;
+}
+
+/** What the read-path suites (cached reads, chaos) share: acme reading EntityById under the demo config. */
+export interface EntityReads {
+  config: EdgeConfig;
+  index: ConfigIndex;
+  keys: Signer;
+  /** An acme bearer token. */
+  token: string;
+  op: EdgeOperation;
+}
+
+export async function entityReads(): Promise<EntityReads> {
+  const config = await demoConfig();
+  const keys = await signer();
+  return { config, index: indexConfig(config), keys, token: await keys.token({ tenant: 'acme' }), op: opByName(config, 'EntityById') };
+}
+
+/** The persisted-operation POST for `op` with `{ id }`, as `token`'s bearer. */
+export function entityRequest(op: EdgeOperation, token: string, id: string): Request {
+  return new Request('https://edge.test/graphql', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ documentId: op.id, variables: { id } }),
+  });
+}
+
+/** The URL the edge computes for acme's `op`({ id }) under cx's current generations, as the handler does. */
+export async function entityUrl(cx: EdgeContext, index: ConfigIndex, op: EdgeOperation, id: string): Promise<string> {
+  const vars = (await canonicalVariables({ id }))!;
+  const tags = readTags(op.id, vars.varsHash, { id }, index.selectorKeySets.get(op.id) ?? []);
+  const key = cacheKey({ tenant: 'acme', region: 'test', opId: op.id, varsHash: vars.varsHash });
+  return cacheUrl(key, await generationDigest(await cx.generations.read('acme', tags), tags));
 }
 
 /** A real Ed25519 key pair standing in for the control plane's signing key. */

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { ChartCaption } from './chart-caption.tsx';
 
 /**
  * Horizontal grouped bars, server-rendered SVG (e.g. origin vs served p95 per operation), with the
@@ -52,41 +53,20 @@ export function BarChart(props: BarChartProps) {
           </g>
         ))}
       </svg>
-      <figcaption>
-        <ul class="legend">
-          {props.seriesNames.map((n, i) => (
-            <li>
-              <svg width="14" height="10" aria-hidden="true">
-                <rect width="14" height="10" fill={COLOURS[i % COLOURS.length]} />
-              </svg>{' '}
-              {n}
-            </li>
-          ))}
-        </ul>
-        <details>
-          <summary>Data table: {props.title}</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                {props.seriesNames.map((n) => (
-                  <th scope="col">{n}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.groups.map((g) => (
-                <tr>
-                  <th scope="row">{g.label}</th>
-                  {g.values.map((v) => (
-                    <td>{v === null ? '—' : format(v)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      </figcaption>
+      <ChartCaption
+        title={props.title}
+        legend={props.seriesNames.map((n, i) => ({
+          name: n,
+          swatch: (
+            <svg width="14" height="10" aria-hidden="true">
+              <rect width="14" height="10" fill={COLOURS[i % COLOURS.length]} />
+            </svg>
+          ),
+        }))}
+        corner="Row"
+        columns={props.seriesNames}
+        rows={props.groups.map((g) => ({ label: g.label, cells: g.values.map((v) => (v === null ? '—' : format(v))) }))}
+      />
     </figure>
   );
 }

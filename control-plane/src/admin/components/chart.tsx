@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { ChartCaption } from './chart-caption.tsx';
 
 /**
  * A small server-rendered SVG line chart (no chart library: a few axes, polylines and a data table
@@ -124,42 +125,26 @@ export function LineChart(props: LineChartProps) {
           </g>
         ))}
       </svg>
-      <figcaption>
-        <ul class="legend">
-          {props.series.map((s, i) => (
-            <li>
-              <svg width="28" height="10" aria-hidden="true">
-                <line x1="0" x2="28" y1="5" y2="5" stroke={COLOURS[i % COLOURS.length]} stroke-width="3" stroke-dasharray={DASHES[i % DASHES.length] || undefined} />
-              </svg>{' '}
-              {s.name}
-            </li>
-          ))}
-        </ul>
-        <details>
-          <summary>Data table: {props.title}</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{props.xLabel}</th>
-                {props.series.map((s) => (
-                  <th scope="col">{s.name}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {xs.map((x) => (
-                <tr>
-                  <th scope="row">{formatX(x)}</th>
-                  {props.series.map((s) => {
-                    const p = s.points.find((q) => q.x === x);
-                    return <td>{p ? formatY(p.y) : '—'}</td>;
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      </figcaption>
+      <ChartCaption
+        title={props.title}
+        legend={props.series.map((s, i) => ({
+          name: s.name,
+          swatch: (
+            <svg width="28" height="10" aria-hidden="true">
+              <line x1="0" x2="28" y1="5" y2="5" stroke={COLOURS[i % COLOURS.length]} stroke-width="3" stroke-dasharray={DASHES[i % DASHES.length] || undefined} />
+            </svg>
+          ),
+        }))}
+        corner={props.xLabel}
+        columns={props.series.map((s) => s.name)}
+        rows={xs.map((x) => ({
+          label: formatX(x),
+          cells: props.series.map((s) => {
+            const p = s.points.find((q) => q.x === x);
+            return p ? formatY(p.y) : '—';
+          }),
+        }))}
+      />
     </figure>
   );
 }

@@ -5,34 +5,10 @@ import { BarChart } from '../components/bar-chart.tsx';
 import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import type { Page, PageContext } from '../page.ts';
+// The JSON shapes of /v1/reports/*, from the service that writes them (types only: no server code is loaded).
+import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '../../reports/service.ts';
 import { ms, percent, shortId } from './util.ts';
 
-type Quantiles = { count: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
-interface P95Row {
-  tenant: string;
-  opId: string;
-  opName: string;
-  requests: number;
-  hitRatio: number | null;
-  edgeServed: Quantiles;
-  origin: Quantiles;
-  served: Quantiles;
-  p95DeltaMs: number | null;
-  p95DeltaPct: number | null;
-}
-interface HitRatioReport {
-  stepMinutes: number;
-  series: { tenant: string; opId: string; opName: string; points: { at: string; requests: number; hits: number; hitRatio: number | null }[] }[];
-}
-interface InvalidationsReport {
-  stepMinutes: number;
-  tenants: { tenant: string; at: string; purges: number; duplicates: number }[];
-  operations: { tenant: string; opId: string; at: string; purges: number }[];
-}
-interface UnacknowledgedReport {
-  graceSeconds: number;
-  purges: { purgeId: string; tenant: string; status: string; reason: 'failed' | 'unacknowledged'; error: string | null; createdAt: string; ageSeconds: number }[];
-}
 /** GET /v1/alerts (control-plane/src/alerts). */
 interface Alert {
   alertname: string;

@@ -4,7 +4,7 @@ import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
 import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
-import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
+import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { auditTrail, expectError } from '../testing.ts';
 
 const ENTITY_V2 = 'query EntityById($id: ID!) { entity(id: $id) { id name kind } }';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestApp();
   await seedDemo(t.db);
   admin = await t.token(PLATFORM_ADMIN);
-  edge = await t.token({ tenant: 'conductor', sub: 'service:edge', scopes: ['edge.config'] });
+  edge = await t.token(EDGE_CONFIG_READER);
   // A second version of EntityById, so "by name" has more than one document to switch.
   expect((await t.call('POST', '/v1/safelist', { token: admin, body: { document: ENTITY_V2, ttlSeconds: 60 } })).status).toBe(201);
 });

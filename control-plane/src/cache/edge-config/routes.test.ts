@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeConfigSchema, type EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
 import { seedDemo } from '../../seed/demo.ts';
-import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
+import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { expectError } from '../testing.ts';
 
 let t: TestApp;
@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await startTestApp();
   await seedDemo(t.db);
   admin = await t.token(PLATFORM_ADMIN);
-  edge = await t.token({ tenant: 'conductor', sub: 'service:edge', scopes: ['edge.config'] });
+  edge = await t.token(EDGE_CONFIG_READER);
 });
 afterAll(() => t.close());
 

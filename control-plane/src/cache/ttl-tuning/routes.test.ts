@@ -14,7 +14,7 @@ import type { CacheStatus } from '../../../../schema/contracts/metrics.ts';
 import { edgeMetricMinutes, purgeReceipts } from '../../../../schema/metrics.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
-import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
+import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { auditTrail, expectError } from '../testing.ts';
 
 // Synthetic edge metrics for one hour, shaped like the worked example of docs/ttl-tuning.md:
@@ -156,7 +156,7 @@ describe('POST /v1/cache/ttl-recommendations/{opName}/accept', () => {
   });
 
   it('applies the recommendation to every version in one audited write, visible in the edge config', async () => {
-    const edge = await t.token({ tenant: 'conductor', sub: 'service:edge', scopes: ['edge.config'] });
+    const edge = await t.token(EDGE_CONFIG_READER);
     const before = (await (await t.call('GET', '/v1/edge/config', { token: edge })).json()) as EdgeConfig;
     const trail = (await auditTrail(t.db)).length;
 

@@ -1,10 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EdgeConfig, EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
 import { FakeOrigin } from '../../test/fake-origin.ts';
-import { demoConfig, lookupsCompleted, opByName, settle, signer, testContext, type Signer, type TestContext } from '../../test/fixtures.ts';
-import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../cache/keyer.ts';
+import { entityReads, entityRequest, entityUrl, lookupsCompleted, settle, testContext, type Signer, type TestContext } from '../../test/fixtures.ts';
 import { retentionSeconds } from '../cache/stale-policy.ts';
-import { readTags } from '../cache/tags.ts';
 import { indexConfig, type ConfigIndex } from '../config/config-index.ts';
 import { toErrorResponse } from '../http/errors.ts';
 import { handleGraphQL } from './handle-graphql.ts';
@@ -20,11 +18,7 @@ let origin: FakeOrigin;
 let cx: TestContext;
 
 beforeAll(async () => {
-  config = await demoConfig();
-  index = indexConfig(config);
-  keys = await signer();
-  token = await keys.token({ tenant: 'acme' });
-  op = opByName(config, 'EntityById');
+  ({ config, index, keys, token, op } = await entityReads());
   expect([op.ttlSeconds, op.staleWhileRevalidateSeconds, op.staleIfErrorSeconds]).toEqual([60, 30, 300]);
 });
 
@@ -34,11 +28,7 @@ beforeEach(async () => {
 });
 
 async function read(id: string, context = cx): Promise<Response> {
-  const req = new Request('https://edge.test/graphql', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ documentId: op.id, variables: { id } }),
-  });
+  const req = entityRequest(op, token, id);
   try {
     return await handleGraphQL(req, context, undefined, { originMs: null });
   } catch (err) {
@@ -51,12 +41,7 @@ async function summary(res: Response): Promise<{ status: number; cache: string |
 }
 
 /** The URL the edge computes for acme's EntityById(id) right now, as the handler does. */
-async function urlOf(id: string): Promise<string> {
-  const vars = (await canonicalVariables({ id }))!;
-  const tags = readTags(op.id, vars.varsHash, { id }, index.selectorKeySets.get(op.id) ?? []);
-  const key = cacheKey({ tenant: 'acme', region: 'test', opId: op.id, varsHash: vars.varsHash });
-  return cacheUrl(key, await generationDigest(await cx.generations.read('acme', tags), tags));
-}
+const urlOf = (id: string) => entityUrl(cx, index, op, id);
 
 /** Stores an entry for EntityById(id) as if it had been filled `ageSeconds` ago. */
 async function storeAged(id: string, ageSeconds: number, body = `{"data":{"old":"${id}"}}`): Promise<void> {
