@@ -17,7 +17,23 @@ export async function createTestDatabaseUrl(): Promise<TestDatabaseUrl | undefin
   await admin(adminUrl, `create database "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(adminUrl, `drop database if exists "${name}" with (force)`) };
+  return { url: url.toString(), drop: () => dropDatabase(adminUrl, name) };
+}
+
+/**
+ * `with (force)` also tries to terminate an autovacuum worker that happens to be in the database,
+ * which a non-superuser role may not signal (42501, "must be a member of the role whose process is
+ * being terminated"); the worker is gone within moments, so that one error is retried.
+ */
+async function dropDatabase(adminUrl: string, name: string, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin(adminUrl, `drop database if exists "${name}" with (force)`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 /**
