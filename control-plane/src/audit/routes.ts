@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AuditPageSchema, AuditVerificationSchema, type AuditEntry } from '../../../schema/contracts/audit.ts';
 import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -35,7 +36,7 @@ export const routes = createRouter()
     }),
     async (c) => {
       const { tenant, before, limit } = c.req.valid('query');
-      await authorize(c, 'read', tenant === undefined ? { type: 'Platform' } : { type: 'Tenant', id: tenant });
+      await authorize(c, 'read', tenant === undefined ? PLATFORM : { type: 'Tenant', id: tenant });
       const rows = await listAudit(c.var.deps.db, { tenantId: tenant, before, limit });
       const nextBefore = rows.length === limit ? rows[rows.length - 1]!.seq : null;
       return c.json({ entries: rows.map(toEntry), nextBefore }, 200);
@@ -54,7 +55,7 @@ export const routes = createRouter()
       },
     }),
     async (c) => {
-      await authorize(c, 'read', { type: 'Platform' });
+      await authorize(c, 'read', PLATFORM);
       return c.json(await verifyAuditChain(c.var.deps.db), 200);
     },
   );

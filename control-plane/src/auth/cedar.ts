@@ -4,6 +4,8 @@ import type { Claims } from '../../../schema/contracts/auth.ts';
 
 export type Action = 'read' | 'write' | 'ingestMetrics' | 'readMetrics';
 export type Resource = { type: 'Tenant'; id: string } | { type: 'Platform' };
+/** The shared configuration every platform-wide route authorizes against. */
+export const PLATFORM = { type: 'Platform' } as const satisfies Resource;
 
 export interface PolicySource {
   policies: string;

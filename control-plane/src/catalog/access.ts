@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/env.ts';
 
@@ -8,8 +9,8 @@ import type { AppEnv } from '../http/env.ts';
  * and writes `write` on the platform (admin.write and role platform-admin).
  */
 
-export const readCatalog = (c: Context<AppEnv>) => authorize(c, 'read', { type: 'Platform' });
-export const writeCatalog = (c: Context<AppEnv>) => authorize(c, 'write', { type: 'Platform' });
+export const readCatalog = (c: Context<AppEnv>) => authorize(c, 'read', PLATFORM);
+export const writeCatalog = (c: Context<AppEnv>) => authorize(c, 'write', PLATFORM);
 
 /**
  * A what-if reads the catalog and edge traffic: one tenant's (`read` on that tenant) or, without
@@ -18,5 +19,5 @@ export const writeCatalog = (c: Context<AppEnv>) => authorize(c, 'write', { type
 export async function authorizeWhatIf(c: Context<AppEnv>, tenant: string | undefined): Promise<void> {
   await readCatalog(c);
   if (tenant) await authorize(c, 'read', { type: 'Tenant', id: tenant });
-  else await authorize(c, 'readMetrics', { type: 'Platform' });
+  else await authorize(c, 'readMetrics', PLATFORM);
 }

@@ -9,7 +9,7 @@ import {
 } from '../../../schema/contracts/catalog.ts';
 import { ErrorCode } from '../../../schema/contracts/errors.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { readCatalog, writeCatalog } from './access.ts';
 import { catalogCsv, FormatQuerySchema } from './export.ts';
@@ -19,7 +19,6 @@ import { backtestRoutes } from './backtest-routes.ts';
 import { whatIfRoutes } from './whatif-routes.ts';
 
 const tags = ['catalog'];
-const security = [{ bearerAuth: [] }];
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const crud = createRouter()
@@ -28,7 +27,7 @@ const crud = createRouter()
       method: 'get',
       path: '/services',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Catalog services',
       responses: { 200: json(z.object({ services: z.array(ServiceSchema) }), 'Services by name'), ...errorResponses(401, 403) },
     }),
@@ -42,7 +41,7 @@ const crud = createRouter()
       method: 'get',
       path: '/services/{name}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'One catalog service',
       request: { params: z.object({ name: EntityNameSchema }) },
       responses: { 200: json(ServiceSchema, 'Service'), ...errorResponses(400, 401, 403, 404) },
@@ -60,7 +59,7 @@ const crud = createRouter()
       method: 'put',
       path: '/services/{name}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Create or replace a catalog service (admin.write + platform-admin)',
       description: 'Money fields are integer micro-dollars (digit strings or safe integers). Every `dependsOn` service must exist (400 UNKNOWN_SERVICE).',
       request: { params: z.object({ name: EntityNameSchema }), body: jsonBody(ServiceInputSchema) },
@@ -79,7 +78,7 @@ const crud = createRouter()
       method: 'get',
       path: '/ops',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Catalog operations (ServiceOp), optionally of one service',
       request: { query: z.object({ service: EntityNameSchema.optional() }) },
       responses: { 200: json(z.object({ ops: z.array(ServiceOpSchema) }), 'Ops by service and id'), ...errorResponses(400, 401, 403) },
@@ -94,7 +93,7 @@ const crud = createRouter()
       method: 'get',
       path: '/ops/{id}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'One catalog operation',
       request: { params: z.object({ id: EntityNameSchema }) },
       responses: { 200: json(ServiceOpSchema, 'ServiceOp'), ...errorResponses(400, 401, 403, 404) },
@@ -112,7 +111,7 @@ const crud = createRouter()
       method: 'put',
       path: '/ops/{id}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Create or replace a catalog operation (admin.write + platform-admin)',
       description:
         'Unit cost as exactly one of `unitCostMicros` (integer micro-dollars) or `unitCostUSD` (exact decimal string, ≤ 6 decimals); ' +
@@ -133,7 +132,7 @@ const crud = createRouter()
       method: 'get',
       path: '/export',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'The whole catalog as JSON ({services, ops}) or CSV (one row per op, with its service)',
       request: { query: FormatQuerySchema },
       responses: {

@@ -6,14 +6,13 @@ import {
   WhatIfRequestSchema,
   WhatIfSweepRequestSchema,
 } from '../../../schema/contracts/catalog.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { authorizeWhatIf } from './access.ts';
 import { FormatQuerySchema } from './export.ts';
 import { runSweep, runWhatIf, sweepCsv, whatIfCsv } from './whatif.ts';
 
 const tags = ['catalog'];
-const security = [{ bearerAuth: [] }];
 
 const Sourced = z.object({ value: z.number(), source: InputSourceSchema });
 const InputsSchema = z
@@ -52,7 +51,7 @@ export const whatIfRoutes = createRouter()
       method: 'post',
       path: '/whatif',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "Predict an op's p95/p99, SLO and cost under what-if overrides (analytic or simulated)",
       description:
         'Baseline inputs come from the edge metrics of the op’s safelisted operation over `windowMinutes` (arrival rate, hit ratio, origin ' +
@@ -79,7 +78,7 @@ export const whatIfRoutes = createRouter()
       method: 'post',
       path: '/whatif/sweep',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'The what-if scenario at several load factors: p50/p95/p99, utilisation and cost vs load (for charts)',
       description: 'Analytic. Each point multiplies the scenario’s arrival rate (after overrides) by its load factor. `?format=csv` answers one row per point.',
       request: { query: FormatQuerySchema, body: jsonBody(WhatIfSweepRequestSchema) },

@@ -1,5 +1,5 @@
 import { defaultFieldResolver, getDirectiveValues, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { Action, Resource } from '../auth/cedar.ts';
+import { PLATFORM, type Action, type Resource } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import type { GraphqlContext } from './context.ts';
 
@@ -53,7 +53,7 @@ export function applyAuthDirective(schema: GraphQLSchema): string[] {
 function guard(rule: AuthRule, resolve: GraphQLFieldResolver<unknown, GraphqlContext>): GraphQLFieldResolver<unknown, GraphqlContext> {
   return async (source, args: Record<string, unknown>, context, info) => {
     const resource: Resource =
-      rule.resource === 'PLATFORM' ? { type: 'Platform' } : { type: 'Tenant', id: typeof args.tenant === 'string' ? args.tenant : context.hono.var.principal.tenant };
+      rule.resource === 'PLATFORM' ? PLATFORM : { type: 'Tenant', id: typeof args.tenant === 'string' ? args.tenant : context.hono.var.principal.tenant };
     // The same check REST routes make; its ApiError (403 FORBIDDEN, naming what is missing) becomes a GraphQL error.
     await authorize(context.hono, rule.action, resource);
     return resolve(source, args, context, info);

@@ -27,3 +27,6 @@ export function errorResponses(...statuses: number[]) {
 export function jsonBody<T extends ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };
 }
+
+/** OpenAPI `security` of every route behind requireAuth (the scheme is registered in app.ts). */
+export const bearerSecurity = [{ bearerAuth: [] }];

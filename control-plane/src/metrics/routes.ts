@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EdgeMetricsBatchSchema } from '../../../schema/contracts/metrics.ts';
+import { PLATFORM } from '../auth/cedar.ts';
 import { authorize, requireAuth } from '../auth/middleware.ts';
 import { errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -36,7 +37,7 @@ export const routes = createRouter().openapi(
     },
   }),
   async (c) => {
-    await authorize(c, 'ingestMetrics', { type: 'Platform' });
+    await authorize(c, 'ingestMetrics', PLATFORM);
     return c.json(await ingestBatch(c.var.deps.db, c.req.valid('json')), 202);
   },
 );
@@ -62,7 +63,7 @@ scrapeRoutes.openapi(
     },
   }),
   async (c) => {
-    await authorize(c, 'readMetrics', { type: 'Platform' });
+    await authorize(c, 'readMetrics', PLATFORM);
     return c.text(await buildExposition(c.var.deps.db, new Date()), 200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'cache-control': 'no-store' });
   },
 );

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { errorResponses, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { CSV_CONTENT_TYPE, toCsv } from './csv.ts';
 import { resolveOpIds } from './queries.ts';
@@ -23,7 +23,6 @@ import {
 import { checkStep, MAX_WINDOW_MS, parseWindow, type Window } from './window.ts';
 
 const tags = ['reports'];
-const security = [{ bearerAuth: [] }];
 
 // ---- query parameters --------------------------------------------------------------------------
 
@@ -147,7 +146,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/p95-delta',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Per tenant and operation: requests, hit ratio, edge-served / origin / served p50·p95·p99 and the p95 delta',
       description: 'Definitions in docs/reports.md. Quantiles come from the log-bucketed histograms merged over the window (±1% relative).',
       request: { query: z.object({ tenant, op, ...windowQuery, format }) },
@@ -166,7 +165,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/hit-ratio',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Hit ratio per tenant and operation, one point per step (for charts)',
       description: 'Only steps with traffic have points.',
       request: { query: z.object({ tenant, op, ...windowQuery, step, format }) },
@@ -186,7 +185,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/invalidations',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Invalidations the edge applied, per step: per tenant, and per operation from the receipt tags (`*` = tenant-wide)',
       request: { query: z.object({ tenant, op, ...windowQuery, step, format }) },
       responses: ok(InvalidationsSchema, 'Counts per tenant and per operation'),
@@ -205,7 +204,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/change-impact',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "An operation's figures in equal windows before and after a safelist/TTL/caching change",
       description:
         'Without `at`, the latest audit-log change of the operation (safelist create/update/delete, manifest publish, caching switch). ' +
@@ -233,7 +232,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/unacknowledged-purges',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Admin purges the edge has not acknowledged after a grace period, and failed ones',
       request: {
         query: z.object({

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { decide } from '../auth/cedar.ts';
+import { decide, PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/env.ts';
 import type { TenantScope } from './queries.ts';
@@ -16,7 +16,7 @@ export async function tenantScope(c: Context<AppEnv>, tenant: string | undefined
     return { all: false, tenants: [tenant] };
   }
   const principal = c.var.principal;
-  if (decide(principal, 'readMetrics', { type: 'Platform' })) return { all: true };
+  if (decide(principal, 'readMetrics', PLATFORM)) return { all: true };
   const candidates = [...new Set([principal.tenant, ...principal.tenants])];
   return { all: false, tenants: candidates.filter((id) => decide(principal, 'read', { type: 'Tenant', id })) };
 }

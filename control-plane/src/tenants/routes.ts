@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
 import { CreateTenantSchema, TenantSchema, UpdateTenantSchema } from '../../../schema/contracts/tenants.ts';
+import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import { decide } from '../auth/cedar.ts';
 import { errorResponses, jsonBody } from '../http/openapi.ts';
@@ -44,7 +45,7 @@ export const routes = createRouter()
       },
     }),
     async (c) => {
-      await authorize(c, 'write', { type: 'Platform' });
+      await authorize(c, 'write', PLATFORM);
       const tenant = await createTenant(c.var.deps.db, c.var.principal, c.req.valid('json'));
       return c.json(tenant, 201);
     },

@@ -1,13 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CacheControlsSchema, CachingSwitchSchema, GraphqlNameSchema } from '../../../../schema/contracts/cache-admin.ts';
+import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { getCacheControls, setGlobalCaching, setOperationCachingByName } from './service.ts';
 
-const PLATFORM = { type: 'Platform' } as const;
 const tags = ['cache-controls'];
-const security = [{ bearerAuth: [] }];
 const controls = { description: 'Current switches', content: { 'application/json': { schema: CacheControlsSchema } } };
 const EDGE_NOTE = 'The edge applies it on its next config pull (within 5 s). Entries are kept, not deleted; purge separately if the cached data is wrong.';
 
@@ -17,7 +16,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Emergency caching switches: global and per operation name',
       responses: { 200: controls, ...errorResponses(401, 403) },
     }),
@@ -31,7 +30,7 @@ export const routes = createRouter()
       method: 'put',
       path: '/caching',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Turn caching off (every request BYPASSes the cache) or back on, for every tenant and operation',
       description: EDGE_NOTE,
       request: { body: jsonBody(CachingSwitchSchema) },
@@ -47,7 +46,7 @@ export const routes = createRouter()
       method: 'put',
       path: '/operations/{name}/caching',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Turn caching off or on for one operation name (all its document versions, and versions published later)',
       description: `${EDGE_NOTE} 404 UNKNOWN_OPERATION when no safelisted document has that name.`,
       request: { params: z.object({ name: GraphqlNameSchema }), body: jsonBody(CachingSwitchSchema) },

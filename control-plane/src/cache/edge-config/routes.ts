@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EdgeConfigSchema } from '../../../../schema/contracts/edge-config.ts';
+import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
@@ -22,7 +23,7 @@ export const routes = createRouter().openapi(
     },
   }),
   async (c) => {
-    await authorize(c, 'read', { type: 'Platform' });
+    await authorize(c, 'read', PLATFORM);
     const config = await getEdgeConfig(c.var.deps.db);
     c.header('ETag', `"${config.version}"`);
     // Caches in between must revalidate: a stale config would delay purges and TTL changes.

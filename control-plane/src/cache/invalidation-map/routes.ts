@@ -1,16 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GraphqlNameSchema, PutInvalidationSchema } from '../../../../schema/contracts/cache-admin.ts';
 import { EdgeInvalidationSchema } from '../../../../schema/contracts/edge-config.ts';
+import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { listInvalidations } from './queries.ts';
 import { putInvalidation, removeInvalidation } from './service.ts';
 
-const PLATFORM = { type: 'Platform' } as const;
 const entryParams = z.object({ mutationOp: GraphqlNameSchema, affectedOp: GraphqlNameSchema });
 const tags = ['invalidation-map'];
-const security = [{ bearerAuth: [] }];
 
 export const routes = createRouter()
   .openapi(
@@ -18,7 +17,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Which cached operations each mutation invalidates, and through which variables',
       responses: {
         200: { description: 'Invalidation map', content: { 'application/json': { schema: z.object({ entries: z.array(EdgeInvalidationSchema) }) } } },
@@ -35,7 +34,7 @@ export const routes = createRouter()
       method: 'put',
       path: '/{mutationOp}/{affectedOp}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Create or replace an entry',
       description:
         '`mutationOp` is the root mutation field whose arguments the selector reads; `affectedOp` is a safelisted operation name ' +
@@ -59,7 +58,7 @@ export const routes = createRouter()
       method: 'delete',
       path: '/{mutationOp}/{affectedOp}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Remove an entry',
       request: { params: entryParams },
       responses: {

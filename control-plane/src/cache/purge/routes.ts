@@ -3,13 +3,12 @@ import { TenantIdSchema } from '../../../../schema/contracts/auth.ts';
 import { PurgeEventSchema } from '../../../../schema/contracts/cache-admin.ts';
 import { PurgeReceiptSchema, PurgeRequestSchema } from '../../../../schema/contracts/purge.ts';
 import { authorize } from '../../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { listPurgeEvents } from './queries.ts';
 import { forwardPurge, toPurgeEvent } from './service.ts';
 
 const tags = ['purge'];
-const security = [{ bearerAuth: [] }];
 
 export const routes = createRouter()
   .openapi(
@@ -17,7 +16,7 @@ export const routes = createRouter()
       method: 'post',
       path: '/purge',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "Purge a tenant's cache through the edge hook (admin.write in that tenant)",
       description:
         'Signed and forwarded to the edge; answers with the edge receipt once generations are bumped. Edge 4xx answers are passed through; ' +
@@ -39,7 +38,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/purges',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "A tenant's purge history, newest first (defaults to the caller's tenant)",
       request: {
         query: z.object({

@@ -8,18 +8,17 @@ import {
   UpdateOperationSchema,
 } from '../../../../schema/contracts/cache-admin.ts';
 import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { ApiError } from '../../http/errors.ts';
-import { errorResponses, jsonBody } from '../../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { publishManifest } from './manifest.ts';
 import { getOperation, listOperations } from './queries.ts';
 import { createOperation, normaliseId, patchOperation, removeOperation, toEntry } from './service.ts';
 
-const PLATFORM = { type: 'Platform' } as const;
 const idParams = z.object({ id: OperationIdSchema });
 const tags = ['safelist'];
-const security = [{ bearerAuth: [] }];
 
 export const routes = createRouter()
   .openapi(
@@ -27,7 +26,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Every safelisted operation (all versions of every name)',
       responses: {
         200: { description: 'Safelist', content: { 'application/json': { schema: z.object({ operations: z.array(SafelistEntrySchema) }) } } },
@@ -44,7 +43,7 @@ export const routes = createRouter()
       method: 'post',
       path: '/manifest',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "Publish an Apollo persisted-query manifest: all operations or none, idempotent",
       description:
         'Every id must be the sha256 of its body (400 PERSISTED_QUERY_HASH_MISMATCH) and every body must parse (400 GRAPHQL_PARSE_FAILED). ' +
@@ -65,7 +64,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/{id}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'One safelisted operation by document id',
       request: { params: idParams },
       responses: {
@@ -86,7 +85,7 @@ export const routes = createRouter()
       method: 'post',
       path: '/',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Safelist one document (its id is computed by the server)',
       request: { body: jsonBody(CreateOperationSchema) },
       responses: {
@@ -104,7 +103,7 @@ export const routes = createRouter()
       method: 'patch',
       path: '/{id}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Change the TTL, scope or (for an anonymous operation) the name',
       request: { params: idParams, body: jsonBody(UpdateOperationSchema) },
       responses: {
@@ -123,7 +122,7 @@ export const routes = createRouter()
       method: 'delete',
       path: '/{id}',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Remove a document (409 if it is the last version of a name the invalidation map uses)',
       request: { params: idParams },
       responses: {

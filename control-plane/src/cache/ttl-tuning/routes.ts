@@ -1,13 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AcceptTtlResultSchema, AcceptTtlSchema, GraphqlNameSchema, TtlRecommendationsSchema } from '../../../../schema/contracts/cache-admin.ts';
+import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../../http/openapi.ts';
+import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { acceptTtlRecommendation, listTtlRecommendations, resolveWindow } from './service.ts';
 
-const PLATFORM = { type: 'Platform' } as const;
 const tags = ['ttl-tuning'];
-const security = [{ bearerAuth: [] }];
 const windowQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -24,7 +23,7 @@ export const routes = createRouter()
       method: 'get',
       path: '/',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Recommended TTL per safelisted query, with the expected hit-ratio change and the inputs behind it',
       description: `${RULE} \`from\`/\`to\` default to the last 24 h; at most 31 days.`,
       request: { query: windowQuery },
@@ -44,7 +43,7 @@ export const routes = createRouter()
       method: 'post',
       path: '/{opName}/accept',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Apply the recommended TTL to every version of an operation (audited)',
       description:
         '`ttlSeconds` must equal the recommendation for the same window (`from`/`to` as in the GET), recomputed at accept time: ' +
