@@ -17,7 +17,7 @@ export default defineConfig({
             'examples/**/*.test.ts',
             'tests/**/*.test.ts',
           ],
-          exclude: ['tests/**/*.workerd.test.ts', '**/node_modules/**'],
+          exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

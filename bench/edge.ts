@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import manifest from '../examples/origin/persisted-operations.json' with { type: 'json' };
+import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import { EDGE_SERVICE_TOKEN, startStack } from '../scripts/stack.ts';
 import { startWorkerdHarness, WORKERD_HARNESS, type CacheApiCalls, type WorkerdHarness } from './harness/workerd.ts';
 import type { LoadRequest, LoadResult } from './load.ts';

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { Rng } from '../control-plane/src/catalog/queueing/random.ts';
+import { Rng } from '@conductor/control-plane/random';
 
 /**
  * Open-loop load: requests leave at scheduled times drawn from a Poisson process (exponential

@@ -1,5 +1,4 @@
-import { SIGNATURE_HEADER, signWebhook } from '../sdk/src/core/webhook-signature.ts';
-import { variablesHash } from '../sdk/src/core/hash.ts';
+import { SIGNATURE_HEADER, signWebhook, variablesHash } from '@conductor/sdk';
 import { summarise, type Summary } from './stats.ts';
 
 export interface PurgeVisibility {

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
-import { startJwksServer } from '../examples/origin/test/jwks-server.ts';
-import { startOrigin } from '../examples/origin/src/server.ts';
-import type { ServiceTimeModel } from '../examples/origin/src/service-time.ts';
+import { startJwksServer } from '@conductor/example-origin/testing/jwks-server';
+import { startOrigin } from '@conductor/example-origin/server';
+import type { ServiceTimeModel } from '@conductor/example-origin/service-time';
 
 // Child process of bench/whatif.ts: the example origin alone (with a loopback JWKS in place of the
 // control plane), so its CPU work and event loop never share a thread with the load generator.

@@ -4,8 +4,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureDevSecrets, generateSecrets } from '../control-plane/src/auth/dev-keys.ts';
-import { mintToken } from '../control-plane/src/auth/tokens.ts';
+import { ensureDevSecrets, generateSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 import {
   BacktestReportSchema,
   errorPct,
@@ -16,9 +16,9 @@ import {
   type SimulationResult,
   type WhatIfInput,
   type WhatIfStable,
-} from '../control-plane/src/catalog/queueing/index.ts';
-import manifest from '../examples/origin/persisted-operations.json' with { type: 'json' };
-import type { ServiceTimeModel } from '../examples/origin/src/service-time.ts';
+} from '@conductor/control-plane/queueing';
+import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
+import type { ServiceTimeModel } from '@conductor/example-origin/service-time';
 import { keepAliveAgent, runOpenLoop, type OpenLoopRequest, type OpenLoopSample } from './open-loop.ts';
 import { percentile } from './stats.ts';
 

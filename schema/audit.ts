@@ -1,7 +1,7 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Append-only, hash-chained audit log (brief §2.8). Rows are only ever inserted by
+ * Append-only, hash-chained audit log (docs/adr/0005). Rows are only ever inserted by
  * control-plane/src/audit/record.ts, inside the transaction of the change they record;
  * `row_hash = sha256(prev_hash ‖ canonical_json(fields))`, so editing any row breaks the chain from there on.
  */

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
 import type { CacheScope, EdgeOperation, VarsSelector } from './contracts/edge-config.ts';
-import type { PurgeReceipt, PurgeRequest } from './contracts/purge.ts';
+import type { PurgeReceipt, PurgeRequest } from '@conductor/sdk';
 import { tenants } from './tenants.ts';
 
 // drizzle's text enums need literal tuples; `satisfies` keeps them within the contract's unions.

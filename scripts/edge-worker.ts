@@ -26,7 +26,7 @@ export interface EdgeWorker {
   url: string;
   /**
    * The worker's own workerd socket, without the ProxyWorker hop: same isolate, bindings and
-   * cache, fewer copies per request. The benchmark measures through it (brief §2.10).
+   * cache, fewer copies per request. The benchmark measures through it (docs/benchmarks.md).
    */
   directUrl: string;
   stop(): Promise<void>;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { ensureDevSecrets, type DevSecrets } from '../control-plane/src/auth/dev-keys.ts';
-import { mintToken, type MintOptions } from '../control-plane/src/auth/tokens.ts';
-import { startControlPlane } from '../control-plane/src/server.ts';
-import { startOrigin } from '../examples/origin/src/server.ts';
+import { ensureDevSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken, type MintOptions } from '@conductor/schema/auth/tokens';
+import { startControlPlane } from '@conductor/control-plane/server';
+import { startOrigin } from '@conductor/example-origin/server';
 import { startEdgeWorker, type EdgeWorker } from './edge-worker.ts';
 import { freePort } from './free-port.ts';
 import { waitForHealth } from './wait-for-health.ts';

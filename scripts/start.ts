@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import persisted from '../examples/origin/persisted-operations.json' with { type: 'json' };
+import persisted from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import { startStack, type Stack } from './stack.ts';
 
 // `npm start`: the three processes on fixed loopback ports, PGlite under .data/ (or DATABASE_URL), seeded.

@@ -5,13 +5,13 @@ import { parse, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { decodeJwt } from 'jose';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import policy from '../../examples/origin/cache-policy.json' with { type: 'json' };
-import manifest from '../../examples/origin/persisted-operations.json' with { type: 'json' };
-import { createVerifier } from '../../examples/origin/src/auth.ts';
-import type { OriginContext } from '../../examples/origin/src/graph/context.ts';
-import { createOriginSchema } from '../../examples/origin/src/graph/schema.ts';
-import { GraphStore } from '../../examples/origin/src/graph/store.ts';
-import type { Claims } from '../../schema/contracts/auth.ts';
+import policy from '@conductor/example-origin/cache-policy.json' with { type: 'json' };
+import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
+import { createVerifier } from '@conductor/example-origin/auth';
+import type { OriginContext } from '@conductor/example-origin/graph/context';
+import { createOriginSchema } from '@conductor/example-origin/graph/schema';
+import { GraphStore } from '@conductor/example-origin/graph/store';
+import type { Claims } from '@conductor/schema/contracts/auth';
 
 /**
  * The benchmark's peer: graphql-yoga with @graphql-yoga/plugin-response-cache in front of the same

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JWT_AUDIENCE, JWT_ISSUER } from '../../schema/contracts/auth.ts';
+import { JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
 import { MAX_BODY_BYTES } from './app.ts';
 import { PLATFORM_ADMIN, startTestApp, type TestApp } from './testing/app.ts';
 

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
-import { ErrorCode } from '../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevSecrets } from './auth/dev-keys.ts';
-import { mintToken } from './auth/tokens.ts';
+import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 import { startControlPlane, type RunningControlPlane } from './server.ts';
 import { PLATFORM_ADMIN } from './testing/app.ts';
 import { startTestControlPlane, type TestControlPlane } from './testing/control-plane.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { isLoopbackHost } from './admin/dev-mode.ts';
 import { createApp } from './app.ts';
-import { defaultDataDir, ensureDevSecrets } from './auth/dev-keys.ts';
+import { defaultDataDir, ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { parseConfig, ServerConfigSchema } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { startMetricsPruner } from './metrics/retention.ts';

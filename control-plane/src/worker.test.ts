@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
-import { generateSecrets, type DevSecrets } from './auth/dev-keys.ts';
-import { mintToken } from './auth/tokens.ts';
+import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 
 // The Worker entry in real workerd (wrangler's local runtime), built from control-plane/wrangler.toml:
 // proves the bundle, the web build of Cedar and the text-bundled policies. Database paths are

@@ -2,9 +2,9 @@ import { Pool } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import * as schema from '../../schema/index.ts';
-import policies from '../../policies/conductor.cedar';
-import policySchema from '../../policies/schema.cedarschema';
+import * as schema from '@conductor/schema';
+import policies from '@conductor/policies/conductor.cedar';
+import policySchema from '@conductor/policies/schema.cedarschema';
 import { createApp } from './app.ts';
 import { installPolicySource } from './auth/cedar.ts';
 

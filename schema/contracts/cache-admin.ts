@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CacheScopeSchema, EdgeOperationSchema, VarsSelectorSchema } from './edge-config.ts';
-import { PurgeReceiptSchema, PurgeRequestSchema } from './purge.ts';
+import { PurgeReceiptSchema, PurgeRequestSchema } from '@conductor/sdk';
 
 /** GraphQL names: operation names and root field names. */
 export const GraphqlNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a GraphQL name');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /*
- * Service catalog contracts (REST /v1/catalog, the admin GraphQL endpoint, examples/catalog.yaml).
+ * Service catalog contracts (REST /v1/catalog, the admin GraphQL endpoint, examples/origin/catalog.yaml).
  * Money crosses the wire as a string of integer micro-dollars ("1250" = $0.00125) because JSON
  * numbers cannot carry a bigint exactly; decimal inputs ("0.00125", "99.9%") are parsed digit by
  * digit into integers, never through a float.
@@ -211,7 +211,7 @@ export const ServiceOpSchema = z.object({
 export type ServiceOp = z.infer<typeof ServiceOpSchema>;
 
 /**
- * examples/catalog.yaml: services, each with its ops nested (Backstage's Component → API
+ * examples/origin/catalog.yaml: services, each with its ops nested (Backstage's Component → API
  * relation, flattened to what the calculator needs). Cross-references are checked by the seeder.
  */
 export const CatalogFileSchema = z

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevSecrets } from '../../control-plane/src/auth/dev-keys.ts';
-import { mintToken } from '../../control-plane/src/auth/tokens.ts';
-import { series } from '../../control-plane/src/metrics/testing.ts';
-import { startTestControlPlane, type TestControlPlane } from '../../control-plane/src/testing/control-plane.ts';
+import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
+import { series } from '@conductor/control-plane/testing/metrics';
+import { startTestControlPlane, type TestControlPlane } from '@conductor/control-plane/testing/control-plane';
 import { launchBrowser, screenshot, type Browser } from './browser.ts';
 
 /**

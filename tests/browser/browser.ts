@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's chromium (apt), driven by playwright-core: no downloaded browser builds (brief §2.9). */
+/** Debian's chromium (apt), driven by playwright-core: no downloaded browser builds (docs/adr/0006). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
   '--no-sandbox',

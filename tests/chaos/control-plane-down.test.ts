@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CONFIG_HARD_AGE_MS } from '../../workers/edge/src/config/freshness.ts';
+import { CONFIG_HARD_AGE_MS } from '@conductor/edge/config/freshness';
 import { edgePost, newPurgeId, signedPurge } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTBOX_FILE } from '../../examples/origin/src/server.ts';
-import { OutboxStore } from '../../sdk/src/purge/outbox-store.ts';
+import { OUTBOX_FILE } from '@conductor/example-origin/server';
+import { OutboxStore } from '@conductor/sdk/outbox';
 import { eventually } from '../support/eventually.ts';
 import { edgePost, originPost, signedPurge } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';

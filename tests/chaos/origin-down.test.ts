@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { documentId } from '../../sdk/src/core/hash.ts';
+import { documentId } from '@conductor/sdk';
 import { eventually } from '../support/eventually.ts';
 import { controlPlane, edgePost, errorCode, type Reply } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { variablesHash } from '../../sdk/src/core/hash.ts';
+import { variablesHash } from '@conductor/sdk';
 import { controlPlane, edgePost } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

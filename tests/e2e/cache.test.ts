@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentId } from '../../sdk/src/core/hash.ts';
+import { documentId } from '@conductor/sdk';
 import { controlPlane, edgeGet, edgePost } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '../../schema/metrics.ts';
-import { documentId } from '../../sdk/src/core/hash.ts';
+import { edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
+import { documentId } from '@conductor/sdk';
 import { eventually } from '../support/eventually.ts';
 import { controlPlane, edgePost, newPurgeId, signedPurge } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeReceiptSchema } from '../../schema/contracts/purge.ts';
+import { PurgeReceiptSchema } from '@conductor/sdk';
 import { controlPlane, edgePost, type Reply } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { eventually } from '../support/eventually.ts';

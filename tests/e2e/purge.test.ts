@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeReceiptSchema } from '../../schema/contracts/purge.ts';
-import { variablesHash } from '../../sdk/src/core/hash.ts';
+import { PurgeReceiptSchema, variablesHash } from '@conductor/sdk';
 import { controlPlane, edgePost, newPurgeId, signedPurge } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -18,7 +17,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const CLI = fileURLToPath(new URL('../../bin/conductor.mjs', import.meta.url));
+// The CLI as npm installs it for a user of the project: the control plane package's bin, linked into node_modules/.bin.
+const CLI = fileURLToPath(new URL('../../node_modules/.bin/conductor', import.meta.url));
 // The CLI finds the dev secret through CONDUCTOR_DATA_DIR; an inherited PURGE_SIGNING_SECRET would win over it.
 function cliEnv(): NodeJS.ProcessEnv {
   const { PURGE_SIGNING_SECRET: _ignored, ...env } = process.env;

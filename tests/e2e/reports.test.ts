@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyHistogram, quantile, type Histogram } from '../../schema/contracts/latency-histogram.ts';
-import { edgeLatencyBuckets, purgeReceipts } from '../../schema/metrics.ts';
-import { EDGE_SERVED } from '../../control-plane/src/reports/figures.ts';
+import { emptyHistogram, quantile, type Histogram } from '@conductor/schema/contracts/latency-histogram';
+import { edgeLatencyBuckets, purgeReceipts } from '@conductor/schema/metrics';
+import { EDGE_SERVED } from '@conductor/control-plane/reports/figures';
 import { controlPlane, edgePost } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

@@ -10,9 +10,9 @@
  *
  * Two tenants asking the same operation with the same variables then share one cache URL.
  */
-import * as real from '../../workers/edge/src/cache/keyer.ts';
+import * as real from '@conductor/edge/keyer';
 
-export * from '../../workers/edge/src/cache/keyer.ts';
+export * from '@conductor/edge/keyer';
 
 export function cacheKey(p: real.KeyParts): string {
   const base = `v1/${p.region}/${p.opId}/${p.varsHash}`;

@@ -1,6 +1,6 @@
 import { base64url, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../schema/contracts/auth.ts';
+import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
 import { edgeGet, edgePost, errorCode, type Reply } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeReceiptSchema, type PurgeRequest } from '../../schema/contracts/purge.ts';
-import { signWebhook, REPLAY_WINDOW_SECONDS } from '../../sdk/src/core/webhook-signature.ts';
+import { PurgeReceiptSchema, type PurgeRequest, REPLAY_WINDOW_SECONDS, signWebhook } from '@conductor/sdk';
 import { controlPlane, edgePost, errorCode, newPurgeId, signedPurge, type Reply } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';

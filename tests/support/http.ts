@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signWebhook, SIGNATURE_HEADER } from '../../sdk/src/core/webhook-signature.ts';
-import type { ErrorBody } from '../../schema/contracts/errors.ts';
-import type { PurgeReceipt, PurgeRequest } from '../../schema/contracts/purge.ts';
+import { type ErrorBody, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, signWebhook } from '@conductor/sdk';
 import type { Stack } from '../../scripts/stack.ts';
 
 export interface Reply<T = any> {

@@ -1,4 +1,4 @@
-import manifest from '../../examples/origin/persisted-operations.json' with { type: 'json' };
+import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 
 export interface DemoOperation {
   /** `sha256:<hex>`, as sent in `documentId`. */

@@ -1,5 +1,5 @@
 // mulberry32, shared with the example origin, so a failing randomised run can be replayed from its seed.
-export { mulberry32 as prng } from '../../sdk/src/core/prng.ts';
+export { mulberry32 as prng } from '@conductor/example-origin/prng';
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   const item = items[Math.floor(rand() * items.length)];

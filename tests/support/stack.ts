@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabaseUrl } from '../../control-plane/src/testing/database.ts';
+import { createTestDatabaseUrl } from '@conductor/control-plane/testing/database';
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
 
 export interface TestStack extends Stack {

@@ -12,11 +12,11 @@ describe('admin UI (server side, in-process)', () => {
   let opId: string;
 
   beforeAll(async () => {
-    const secrets = await import('../auth/dev-keys.ts').then((m) => m.generateSecrets());
+    const secrets = await import('@conductor/schema/auth/dev-keys').then((m) => m.generateSecrets());
     // devSigningKey as server.ts passes it on loopback; the app's own key pair is replaced by this one.
     // No edge runs here: purges go to a closed port and fail as EDGE_UNAVAILABLE.
     t = await startTestApp({ publicJwks: [secrets.publicJwk], devSigningKey: secrets.privateJwk, edgeUrl: 'http://127.0.0.1:9' });
-    t.token = (opts) => import('../auth/tokens.ts').then((m) => m.mintToken(secrets.privateJwk, opts));
+    t.token = (opts) => import('@conductor/schema/auth/tokens').then((m) => m.mintToken(secrets.privateJwk, opts));
     await seedDemo(t.db);
     platformToken = await t.token(PLATFORM_ADMIN);
     const list = (await (await t.call('GET', '/v1/safelist', { token: platformToken })).json()) as { operations: { id: string; name: string }[] };
@@ -51,8 +51,8 @@ describe('admin UI (server side, in-process)', () => {
   });
 
   it('refuses a token it did not sign, with 401 and a clear message', async () => {
-    const other = await import('../auth/dev-keys.ts').then((m) => m.generateSecrets());
-    const forged = await import('../auth/tokens.ts').then((m) => m.mintToken(other.privateJwk, PLATFORM_ADMIN));
+    const other = await import('@conductor/schema/auth/dev-keys').then((m) => m.generateSecrets());
+    const forged = await import('@conductor/schema/auth/tokens').then((m) => m.mintToken(other.privateJwk, PLATFORM_ADMIN));
     const res = await post('/admin/sign-in', { token: forged });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('That token was not accepted');

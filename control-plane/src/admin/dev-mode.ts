@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { mintToken } from '../auth/tokens.ts';
+import { mintToken } from '@conductor/schema/auth/tokens';
 
 /**
  * Development sign-in. The Node server (server.ts) signs with the dev key from the data dir; it

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { Claims } from '../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 import type { AppEnv } from '../http/env.ts';
 import type { ApiClient, ApiProblem } from './api.ts';
 

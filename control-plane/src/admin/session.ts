@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWK } from 'jose';
-import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '../../../schema/contracts/auth.ts';
+import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '@conductor/schema/contracts/auth';
 import type { AppEnv } from '../http/env.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { errorResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { tenantScope } from '../reports/scope.ts';

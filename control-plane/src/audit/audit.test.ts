@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { auditLog } from '../../../schema/audit.ts';
+import { auditLog } from '@conductor/schema/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tenants } from '../../../schema/tenants.ts';
+import { tenants } from '@conductor/schema/tenants';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 import { recordAudit } from './record.ts';
 import { verifyAuditChain } from './verify.ts';

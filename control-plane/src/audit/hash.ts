@@ -1,5 +1,4 @@
-import { canonicalJson } from '../../../sdk/src/core/canonical-json.ts';
-import { sha256Hex } from '../../../sdk/src/core/hash.ts';
+import { canonicalJson, sha256Hex } from '@conductor/sdk';
 
 /** prev_hash of the first row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,7 +13,7 @@ export interface AuditHashedFields {
   payload: unknown;
 }
 
-/** row_hash = sha256(prev_hash ‖ canonical_json(fields)) (brief §2.8). */
+/** row_hash = sha256(prev_hash ‖ canonical_json(fields)) (docs/adr/0005). */
 export function auditRowHash(prevHash: string, fields: AuditHashedFields): Promise<string> {
   return sha256Hex(prevHash + canonicalJson(fields));
 }

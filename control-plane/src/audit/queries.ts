@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { auditLog } from '../../../schema/audit.ts';
+import { auditLog } from '@conductor/schema/audit';
 import type { Db } from '../db/client.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;

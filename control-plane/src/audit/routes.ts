@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AuditPageSchema, AuditVerificationSchema, type AuditEntry } from '../../../schema/contracts/audit.ts';
-import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { AuditPageSchema, AuditVerificationSchema, type AuditEntry } from '@conductor/schema/contracts/audit';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import { errorResponses } from '../http/openapi.ts';

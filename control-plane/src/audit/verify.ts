@@ -1,5 +1,5 @@
 import { asc, gt } from 'drizzle-orm';
-import { auditLog } from '../../../schema/audit.ts';
+import { auditLog } from '@conductor/schema/audit';
 import type { Db } from '../db/client.ts';
 import { GENESIS_HASH, auditRowHash } from './hash.ts';
 

@@ -1,9 +1,10 @@
 // Cedar for workerd: wrangler aliases `@cedar-policy/cedar-wasm/nodejs` here (control-plane/wrangler.toml),
 // because the Node build loads its .wasm from disk. The web build is the same engine, instantiated
-// synchronously from the module wrangler compiles at bundle time (the package does not export the .wasm path).
+// synchronously from the module wrangler compiles at bundle time. The package's exports map does not
+// list the .wasm file, but wrangler's CompiledWasm rule resolves `*.wasm` imports by file path (without
+// applying exports maps), so the specifier below finds it; worker-modules.d.ts types it.
 import { initSync } from '@cedar-policy/cedar-wasm/web';
-// @ts-expect-error TypeScript reads the wasm-bindgen .d.ts beside the file (named exports); wrangler's CompiledWasm rule gives a default WebAssembly.Module.
-import cedarWasm from '../../../node_modules/@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm';
+import cedarWasm from '@cedar-policy/cedar-wasm/web/cedar_wasm_bg.wasm';
 
 initSync({ module: cedarWasm });
 

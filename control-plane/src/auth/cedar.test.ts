@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Claims } from '../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 import { decide, validatePolicies } from './cedar.ts';
 
 function user(overrides: Partial<Claims>): Claims {

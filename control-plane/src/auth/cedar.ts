@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { preparsePolicySet, preparseSchema, statefulIsAuthorized, validate, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import type { Claims } from '../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 
 export type Action = 'read' | 'write' | 'ingestMetrics' | 'readMetrics';
 export type Resource = { type: 'Tenant'; id: string } | { type: 'Platform' };
@@ -25,10 +26,14 @@ let preparsed = false;
  */
 export function loadPolicySource(): PolicySource {
   loaded ??= {
-    policies: readFileSync(new URL('../../../policies/conductor.cedar', import.meta.url), 'utf8'),
-    schema: readFileSync(new URL('../../../policies/schema.cedarschema', import.meta.url), 'utf8'),
+    policies: readPolicyFile('conductor.cedar'),
+    schema: readPolicyFile('schema.cedarschema'),
   };
   return loaded;
+}
+
+function readPolicyFile(name: string): string {
+  return readFileSync(createRequire(import.meta.url).resolve(`@conductor/policies/${name}`), 'utf8');
 }
 
 export function installPolicySource(source: PolicySource): void {

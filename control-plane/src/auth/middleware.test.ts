@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecrets } from './dev-keys.ts';
-import { mintToken } from './tokens.ts';
+import { generateSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 import { startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
 
 let t: TestApp;

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWK } from 'jose';
-import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../../schema/contracts/auth.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
+import { ErrorCode } from '@conductor/sdk';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { decide, type Action, type Resource } from './cedar.ts';

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import type { OperationType } from '../../../schema/cache.ts';
+import { ErrorCode } from '@conductor/sdk';
+import type { OperationType } from '@conductor/schema/cache';
 import { ApiError } from '../http/errors.ts';
 
 export interface AnalysedOperation {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { OperationManifestSchema } from '../../../schema/contracts/cache-admin.ts';
-import { CacheScopeSchema, EdgeInvalidationSchema } from '../../../schema/contracts/edge-config.ts';
+import { OperationManifestSchema } from '@conductor/schema/contracts/cache-admin';
+import { CacheScopeSchema, EdgeInvalidationSchema } from '@conductor/schema/contracts/edge-config';
 import type { Db } from '../db/client.ts';
+import { readDemoJson } from '../seed/demo-files.ts';
 import { putInvalidation } from './invalidation-map/service.ts';
 import { publishManifest } from './safelist/manifest.ts';
 
@@ -21,18 +21,14 @@ const CachePolicyFileSchema = z.object({
   invalidationMap: z.array(EdgeInvalidationSchema),
 });
 
-function readExample(file: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../../../examples/origin/${file}`, import.meta.url), 'utf8'));
-}
-
 /**
  * The demo origin's safelist (its persisted-query manifest, with TTL, stale windows
  * and scope from cache-policy.json) and its invalidation map, through the same services the API uses, so the
  * seed is validated and audited like any admin write. Idempotent: a rerun writes nothing.
  */
 export async function seedCachePolicy(db: Db, actor = 'system:seed'): Promise<void> {
-  const manifest = OperationManifestSchema.parse(readExample('persisted-operations.json'));
-  const policy = CachePolicyFileSchema.parse(readExample('cache-policy.json'));
+  const manifest = OperationManifestSchema.parse(readDemoJson('persisted-operations.json'));
+  const policy = CachePolicyFileSchema.parse(readDemoJson('cache-policy.json'));
   await db.transaction(async (tx) => {
     await publishManifest(tx, actor, { ...manifest, overrides: policy.operations });
     for (const entry of policy.invalidationMap) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeInvalidation } from '../../../schema/contracts/edge-config.ts';
+import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
 import { apiFailure as failure } from '../testing/api-error.ts';
 import { checkInvalidation, checkVersionAgainstMap, type OperationVersion } from './selectors.ts';
 

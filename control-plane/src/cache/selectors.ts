@@ -1,6 +1,6 @@
-import type { EdgeInvalidation } from '../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import type { OperationType } from '../../../schema/cache.ts';
+import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
+import { ErrorCode } from '@conductor/sdk';
+import type { OperationType } from '@conductor/schema/cache';
 import { ApiError } from '../http/errors.ts';
 
 export interface OperationVersion {

@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { auditLog } from '../../../schema/audit.ts';
+import { auditLog } from '@conductor/schema/audit';
 import type { Db } from '../db/client.ts';
 
 /** Asserts the shared error shape and returns the message for further checks. */

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { recordAudit } from '../audit/record.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';

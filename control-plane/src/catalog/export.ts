@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Service, ServiceOp } from '../../../schema/contracts/catalog.ts';
+import type { Service, ServiceOp } from '@conductor/schema/contracts/catalog';
 import { toCsv } from './csv.ts';
 
 /** `?format=` of the export and what-if routes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, bucketValue } from '../../../schema/contracts/latency-histogram.ts';
+import { bucketIndex, bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import { deriveInputs, MIN_ORIGIN_SAMPLES, serviceTimeFromBuckets } from './observed.ts';
 
 const FALLBACK = { serviceTimeMeanMs: 30, serviceTimeScv: 0.5, arrivalRatePerSecond: 7 };

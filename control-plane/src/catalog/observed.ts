@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import { bucketValue } from '../../../schema/contracts/latency-histogram.ts';
-import { edgeLatencyBuckets, edgeMetricMinutes } from '../../../schema/metrics.ts';
+import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
+import { edgeLatencyBuckets, edgeMetricMinutes } from '@conductor/schema/metrics';
 import type { Db } from '../db/client.ts';
 
 /*

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
-import { catalogOps, catalogServices, whatifBacktests } from '../../../schema/catalog.ts';
-import { safelistedOperations } from '../../../schema/cache.ts';
+import { catalogOps, catalogServices, whatifBacktests } from '@conductor/schema/catalog';
+import { safelistedOperations } from '@conductor/schema/cache';
 import type { Db } from '../db/client.ts';
 
 export type ServiceRow = typeof catalogServices.$inferSelect;

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogOps, catalogServices, whatifBacktests } from '../../../schema/catalog.ts';
-import type { Service, ServiceOp, SweepPoint } from '../../../schema/contracts/catalog.ts';
-import { bucketIndex, bucketValue } from '../../../schema/contracts/latency-histogram.ts';
-import { edgeLatencyBuckets, edgeMetricMinutes } from '../../../schema/metrics.ts';
+import { catalogOps, catalogServices, whatifBacktests } from '@conductor/schema/catalog';
+import type { Service, ServiceOp, SweepPoint } from '@conductor/schema/contracts/catalog';
+import { bucketIndex, bucketValue } from '@conductor/schema/contracts/latency-histogram';
+import { edgeLatencyBuckets, edgeMetricMinutes } from '@conductor/schema/metrics';
 import { auditTrail, expectError } from '../cache/testing.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';

@@ -6,8 +6,8 @@ import {
   ServiceOpSchema,
   ServiceSchema,
   toServiceOpSpec,
-} from '../../../schema/contracts/catalog.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+} from '@conductor/schema/contracts/catalog';
+import { ErrorCode } from '@conductor/sdk';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperationManifestSchema } from '../../../schema/contracts/cache-admin.ts';
+import { OperationManifestSchema } from '@conductor/schema/contracts/cache-admin';
 import { listAudit } from '../audit/queries.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import type { OpenedDatabase } from '../db/client.ts';
 import { seedDemo } from '../seed/demo.ts';
+import { readDemoJson } from '../seed/demo-files.ts';
 import { openTestDatabase } from '../testing/database.ts';
 import { listOps, listServices } from './queries.ts';
-import { CatalogFileError, DEMO_CATALOG_URL, planCatalog, seedCatalog } from './seed.ts';
+import { CatalogFileError, DEMO_CATALOG_FILE, planCatalog, seedCatalog } from './seed.ts';
 
 const FILE = 'catalog.yaml';
 
@@ -118,7 +119,7 @@ describe('seeding', () => {
 
   it('the demo seed gives every safelisted operation of the example origin a ServiceOp', async () => {
     await seedDemo(database.db);
-    const manifest = OperationManifestSchema.parse(JSON.parse(readFileSync(new URL('../../../examples/origin/persisted-operations.json', import.meta.url), 'utf8')));
+    const manifest = OperationManifestSchema.parse(readDemoJson('persisted-operations.json'));
     const linked = new Set((await listOps(database.db)).map((op) => op.safelistedOperation));
     expect(manifest.operations.length).toBeGreaterThan(0);
     for (const op of manifest.operations) expect(linked, `no ServiceOp for ${op.name}`).toContain(op.name);
@@ -128,11 +129,11 @@ describe('seeding', () => {
   });
 
   it('is idempotent: a rerun changes no row and writes no audit entry', async () => {
-    const text = readFileSync(DEMO_CATALOG_URL, 'utf8');
+    const text = readFileSync(DEMO_CATALOG_FILE, 'utf8');
     const servicesBefore = await listServices(database.db);
     const opsBefore = await listOps(database.db);
     const auditBefore = await listAudit(database.db, { limit: 1000 });
-    expect(await seedCatalog(database.db, text, 'examples/catalog.yaml')).toEqual({ services: 0, ops: 0 });
+    expect(await seedCatalog(database.db, text, 'examples/origin/catalog.yaml')).toEqual({ services: 0, ops: 0 });
     await seedDemo(database.db);
     expect(await listServices(database.db)).toEqual(servicesBefore);
     expect(await listOps(database.db)).toEqual(opsBefore);
@@ -141,8 +142,8 @@ describe('seeding', () => {
   });
 
   it('a changed file updates just what changed, audited', async () => {
-    const text = readFileSync(DEMO_CATALOG_URL, 'utf8').replace('p95TargetMs: 120', 'p95TargetMs: 110');
-    expect(await seedCatalog(database.db, text, 'examples/catalog.yaml')).toEqual({ services: 0, ops: 1 });
+    const text = readFileSync(DEMO_CATALOG_FILE, 'utf8').replace('p95TargetMs: 120', 'p95TargetMs: 110');
+    expect(await seedCatalog(database.db, text, 'examples/origin/catalog.yaml')).toEqual({ services: 0, ops: 1 });
     const [latest] = await listAudit(database.db, { limit: 1 });
     expect(latest).toMatchObject({ actor: 'system:seed', action: 'catalog.op.put', target: 'catalog-op:entity-by-id' });
   });

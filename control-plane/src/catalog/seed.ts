@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { CatalogFileSchema, ServiceOpInputSchema, toServiceOpSpec, type ServiceOpSpec, type ServiceInput } from '../../../schema/contracts/catalog.ts';
+import { CatalogFileSchema, ServiceOpInputSchema, toServiceOpSpec, type ServiceOpSpec, type ServiceInput } from '@conductor/schema/contracts/catalog';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
+import { demoFilePath } from '../seed/demo-files.ts';
 import { putService, putServiceOp } from './service.ts';
 
 /** The demo catalog `npm start` seeds: one ServiceOp per safelisted operation of examples/origin. */
-export const DEMO_CATALOG_URL = new URL('../../../examples/catalog.yaml', import.meta.url);
+export const DEMO_CATALOG_FILE = demoFilePath('catalog.yaml');
 
 /** An invalid catalog file; the message names the file, the path inside it and the problem. */
 export class CatalogFileError extends Error {
@@ -125,7 +126,7 @@ export async function seedCatalog(db: Db, text: string, file: string, actor = 's
   return changed;
 }
 
-/** The demo catalog (examples/catalog.yaml); needs the demo safelist seeded first. */
+/** The demo catalog (examples/origin/catalog.yaml); needs the demo safelist seeded first. */
 export function seedDemoCatalog(db: Db, actor?: string): Promise<{ services: number; ops: number }> {
-  return seedCatalog(db, readFileSync(DEMO_CATALOG_URL, 'utf8'), 'examples/catalog.yaml', actor);
+  return seedCatalog(db, readFileSync(DEMO_CATALOG_FILE, 'utf8'), 'examples/origin/catalog.yaml', actor);
 }

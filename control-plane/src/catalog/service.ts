@@ -1,5 +1,5 @@
-import { formatDecimal, type ServiceInput, type Service, type ServiceOp, type ServiceOpSpec } from '../../../schema/contracts/catalog.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { formatDecimal, type ServiceInput, type Service, type ServiceOp, type ServiceOpSpec } from '@conductor/schema/contracts/catalog';
+import { ErrorCode } from '@conductor/sdk';
 import { recordAudit } from '../audit/record.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';

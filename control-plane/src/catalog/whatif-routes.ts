@@ -5,7 +5,7 @@ import {
   SweepPointSchema,
   WhatIfRequestSchema,
   WhatIfSweepRequestSchema,
-} from '../../../schema/contracts/catalog.ts';
+} from '@conductor/schema/contracts/catalog';
 import { errorResponses, jsonBody, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { authorizeWhatIf } from './access.ts';

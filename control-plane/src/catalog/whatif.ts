@@ -1,5 +1,5 @@
-import type { ServiceOp, SweepPoint, WhatIfOverrides, WhatIfRequest, WhatIfSweepRequest } from '../../../schema/contracts/catalog.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import type { ServiceOp, SweepPoint, WhatIfOverrides, WhatIfRequest, WhatIfSweepRequest } from '@conductor/schema/contracts/catalog';
+import { ErrorCode } from '@conductor/sdk';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
 import { toCsv } from './csv.ts';

@@ -1,6 +1,6 @@
 import { eq, min } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../../schema/audit.ts';
+import { auditLog } from '@conductor/schema/audit';
 import type { RunningControlPlane } from '../server.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';
 import type { CliIO } from './command.ts';

@@ -5,14 +5,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../../schema/contracts/auth.ts';
-import { variablesHash } from '../../../sdk/src/core/hash.ts';
-import { startPurgeReceiver, type PurgeReceiver } from '../../../sdk/test/purge-receiver.ts';
-import { ensureDevSecrets, type DevSecrets } from '../auth/dev-keys.ts';
+import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
+import { variablesHash } from '@conductor/sdk';
+import { startPurgeReceiver, type PurgeReceiver } from '@conductor/sdk/testing';
+import { ensureDevSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 
-const root = resolve(import.meta.dirname, '../../..');
-const node = join(root, 'node_modules/.bin/node');
-const bin = join(root, 'bin/conductor.mjs');
+const bin = resolve(import.meta.dirname, '../../bin/conductor.mjs');
 
 let dataDir: string;
 let secrets: DevSecrets;
@@ -24,11 +22,11 @@ interface Run {
   stderr: string;
 }
 
-// The real binary, as a user runs it: a fresh process through bin/conductor.mjs.
+// The real binary, as a user runs it: a fresh process through control-plane/bin/conductor.mjs.
 async function conductor(args: string[], env: Record<string, string> = {}): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(node, [bin, ...args], {
-      cwd: root,
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      cwd: dataDir,
       env: { ...inheritedEnv(), CONDUCTOR_DATA_DIR: dataDir, EDGE_URL: edge.url, ...env },
     });
     return { code: 0, stdout, stderr };

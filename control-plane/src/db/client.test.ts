@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tenants } from '../../../schema/tenants.ts';
+import { tenants } from '@conductor/schema/tenants';
 import { openDatabase } from './client.ts';
 
 // The embedded default specifically (the PostgreSQL path is exercised by every suite under test:pg).

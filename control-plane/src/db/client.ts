@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import { migrationsFolder } from '@conductor/schema/migrations';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import * as schema from '../../../schema/index.ts';
+import * as schema from '@conductor/schema';
 import type { WsRelay } from './ws-relay.ts';
 
 /**
@@ -17,10 +17,9 @@ export interface OpenedDatabase {
 
 // Arbitrary but fixed key of the migration lock ("migr").
 const MIGRATION_LOCK_KEY = 0x6d696772;
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url));
 
 /**
- * The one place the driver is chosen (brief §2.3): no URL → embedded PGlite (a directory, or
+ * The one place the driver is chosen (docs/adr/0002): no URL → embedded PGlite (a directory, or
  * 'memory://'); a URL → Neon's serverless driver over WebSockets, relayed to TCP when the
  * database is on loopback. Migrations are applied before the handle is returned.
  */
@@ -36,7 +35,7 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   const client = new PGlite(dataDir);
   const db = drizzle({ client, schema, casing: 'snake_case' });
   try {
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(db, { migrationsFolder });
   } catch (err) {
     await client.close();
     throw err;
@@ -63,7 +62,7 @@ async function openNeon(databaseUrl: string): Promise<OpenedDatabase> {
     const lockHolder = await pool.connect();
     try {
       await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(db, { migrationsFolder });
     } finally {
       await lockHolder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
       lockHolder.release();

@@ -13,7 +13,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 
 /*
  * Validation rules that refuse expensive documents before any resolver runs. Depth counts

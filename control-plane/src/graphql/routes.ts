@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { requireAuth } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -12,7 +12,7 @@ import { adminSchema } from './schema.ts';
  * JWT as the REST API. Request errors — body not JSON, no query, a document that does not parse
  * or validate (including the depth and cost limits), variables that do not coerce — are 400 with
  * GraphQL-style `errors`; a missing or bad token is 401. Once execution starts the answer is 200
- * with `data` and per-field `errors`, each with `extensions.code` from schema/contracts/errors.ts.
+ * with `data` and per-field `errors`, each with `extensions.code` from @conductor/sdk (sdk/src/contracts/errors.ts).
  */
 
 const RULES = [...specifiedRules, QueryLimitsRule];

@@ -5,9 +5,8 @@ import {
   ServiceOpInputSchema,
   toServiceOpSpec,
   WhatIfRequestSchema,
-} from '../../../schema/contracts/catalog.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import { PurgeRequestSchema } from '../../../schema/contracts/purge.ts';
+} from '@conductor/schema/contracts/catalog';
+import { ErrorCode, PurgeRequestSchema } from '@conductor/sdk';
 import { forwardPurge } from '../cache/purge/service.ts';
 import { getService, listOps, listServices, type OpRow, type ServiceRow } from '../catalog/queries.ts';
 import { putServiceOp, toService } from '../catalog/service.ts';
@@ -17,7 +16,7 @@ import { AUTH_DIRECTIVE_SDL, applyAuthDirective } from './auth-directive.ts';
 import type { GraphqlContext } from './context.ts';
 
 /*
- * The admin GraphQL schema (sprint plan "GraphQL — Catalog & Cache"), served at POST /graphql.
+ * The admin GraphQL schema (catalog, what-if, purge), served at POST /graphql.
  * Every root field is guarded by @auth; the REST API (/v1/catalog, /v1/purge) offers the same
  * operations through the same services, so both answer alike.
  */

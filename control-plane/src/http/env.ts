@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import type { Claims } from '../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 import type { Db } from '../db/client.ts';
 
 /** Everything a request handler may touch from outside the process, injected once by createApp. */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ErrorCode, type ErrorBody } from '../../../schema/contracts/errors.ts';
+import { ErrorCode, type ErrorBody } from '@conductor/sdk';
 
 /** The one error type route code throws: an HTTP status plus a machine code from the shared taxonomy. */
 export class ApiError extends HTTPException {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 
-/** OpenAPI shape of every error body (schema/contracts/errors.ts). */
+/** OpenAPI shape of every error body (ErrorBody in @conductor/sdk). */
 export const ErrorBodySchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }) })
   .openapi('Error');

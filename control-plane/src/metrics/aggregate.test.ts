@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeMetricsBatch } from '../../../schema/contracts/metrics.ts';
+import type { EdgeMetricsBatch } from '@conductor/schema/contracts/metrics';
 import { aggregateBatch, MAX_FUTURE_SKEW_MS } from './aggregate.ts';
 
 const NOW = Date.parse('2026-11-26T12:00:30Z');

@@ -1,5 +1,5 @@
-import type { CacheStatus, EdgeMetricsBatch } from '../../../schema/contracts/metrics.ts';
-import type { LatencySeries } from '../../../schema/metrics.ts';
+import type { CacheStatus, EdgeMetricsBatch } from '@conductor/schema/contracts/metrics';
+import type { LatencySeries } from '@conductor/schema/metrics';
 
 /*
  * Pure core of metrics ingest: an EdgeMetricsBatch (already shape-checked by zod) → the rows the

@@ -1,5 +1,5 @@
-import { bucketValue } from '../../../schema/contracts/latency-histogram.ts';
-import type { CacheStatus } from '../../../schema/contracts/metrics.ts';
+import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import { alertInput } from '../alerts/service.ts';
 import { evaluateAlerts } from '../alerts/rules.ts';
 import type { Db } from '../db/client.ts';

@@ -1,6 +1,6 @@
 import { count, lt, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '../../../schema/metrics.ts';
+import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import type { Db } from '../db/client.ts';
 import type { BucketRow, FailureRow, MinuteRow, ReceiptRow } from './aggregate.ts';
 

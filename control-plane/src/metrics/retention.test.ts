@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edgeMetricMinutes } from '../../../schema/metrics.ts';
+import { edgeMetricMinutes } from '@conductor/schema/metrics';
 import { NodeEnvSchema, parseConfig, ServerConfigSchema } from '../config.ts';
 import { startTestApp, type TestApp } from '../testing/app.ts';
 import { startMetricsPruner } from './retention.ts';

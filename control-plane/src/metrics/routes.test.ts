@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '../../../schema/metrics.ts';
+import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import { MAX_BODY_BYTES } from '../app.ts';
 import { expectError } from '../cache/testing.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EdgeMetricsBatchSchema } from '../../../schema/contracts/metrics.ts';
+import { EdgeMetricsBatchSchema } from '@conductor/schema/contracts/metrics';
 import { PLATFORM } from '../auth/cedar.ts';
 import { authorize, requireAuth } from '../auth/middleware.ts';
 import { errorResponses, jsonBody } from '../http/openapi.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketValue, quantile } from '../../../schema/contracts/latency-histogram.ts';
+import { bucketValue, quantile } from '@conductor/schema/contracts/latency-histogram';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
 import { expectError } from '../cache/testing.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';

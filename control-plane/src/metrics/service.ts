@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import type { EdgeMetricsBatch } from '../../../schema/contracts/metrics.ts';
+import { ErrorCode } from '@conductor/sdk';
+import type { EdgeMetricsBatch } from '@conductor/schema/contracts/metrics';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
 import { aggregateBatch } from './aggregate.ts';

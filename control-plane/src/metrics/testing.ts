@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { emptyHistogram, record, type Histogram } from '../../../schema/contracts/latency-histogram.ts';
-import type { CacheStatus, EdgeMetricSeries, EdgeMetricsBatch, EdgePurgeAck } from '../../../schema/contracts/metrics.ts';
+import { emptyHistogram, record, type Histogram } from '@conductor/schema/contracts/latency-histogram';
+import type { CacheStatus, EdgeMetricSeries, EdgeMetricsBatch, EdgePurgeAck } from '@conductor/schema/contracts/metrics';
 import type { TestApp } from '../testing/app.ts';
 
 /** The edge's service credential, as scripts/stack.ts mints it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, bucketValue } from '../../../schema/contracts/latency-histogram.ts';
+import { bucketIndex, bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import { figures, type BucketCount } from './figures.ts';
 
 const at = (ms: number) => bucketIndex(ms);

@@ -1,6 +1,6 @@
-import { emptyHistogram, quantile, type Histogram } from '../../../schema/contracts/latency-histogram.ts';
-import type { CacheStatus } from '../../../schema/contracts/metrics.ts';
-import type { LatencySeries } from '../../../schema/metrics.ts';
+import { emptyHistogram, quantile, type Histogram } from '@conductor/schema/contracts/latency-histogram';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import type { LatencySeries } from '@conductor/schema/metrics';
 
 /*
  * Pure core of the latency reports (definitions in docs/reports.md): stored per-status counts and

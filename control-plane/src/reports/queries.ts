@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { auditLog } from '../../../schema/audit.ts';
-import { purgeEvents, safelistedOperations } from '../../../schema/cache.ts';
+import { auditLog } from '@conductor/schema/audit';
+import { purgeEvents, safelistedOperations } from '@conductor/schema/cache';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { CacheStatus } from '../../../schema/contracts/metrics.ts';
-import { edgeLatencyBuckets, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts, type LatencySeries } from '../../../schema/metrics.ts';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import { edgeLatencyBuckets, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts, type LatencySeries } from '@conductor/schema/metrics';
 import type { Db } from '../db/client.ts';
 import type { Window } from './window.ts';
 

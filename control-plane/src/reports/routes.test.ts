@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantile, RELATIVE_ACCURACY } from '../../../schema/contracts/latency-histogram.ts';
-import type { EdgeMetricSeries } from '../../../schema/contracts/metrics.ts';
+import { quantile, RELATIVE_ACCURACY } from '@conductor/schema/contracts/latency-histogram';
+import type { EdgeMetricSeries } from '@conductor/schema/contracts/metrics';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
 import { expectError } from '../cache/testing.ts';
 import { ingestBatch } from '../metrics/service.ts';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import type { AppEnv } from '../http/env.ts';
 import { errorResponses, bearerSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
 import type { CsvValue } from './csv.ts';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { ApiError } from '../http/errors.ts';
 
 /*

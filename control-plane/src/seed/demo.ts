@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { recordAudit } from '../audit/record.ts';
 import { seedCachePolicy } from '../cache/seed.ts';
 import { seedDemoCatalog } from '../catalog/seed.ts';
 import type { Db } from '../db/client.ts';
 import { upsertTenant } from '../tenants/queries.ts';
+import { readDemoJson } from './demo-files.ts';
 
 const DemoTenantsSchema = z.object({
   tenants: z.array(z.object({ id: TenantIdSchema, name: z.string().min(1), strictSafelist: z.boolean() })),
@@ -15,13 +15,11 @@ export const SEED_ACTOR = 'system:seed';
 
 /**
  * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map,
- * then the demo service catalog (examples/catalog.yaml).
+ * then the demo service catalog (examples/origin/catalog.yaml).
  * Idempotent: a rerun changes (and audits) nothing unless the file changed.
  */
 export async function seedDemo(db: Db): Promise<void> {
-  const policy = DemoTenantsSchema.parse(
-    JSON.parse(readFileSync(new URL('../../../examples/origin/cache-policy.json', import.meta.url), 'utf8')),
-  );
+  const policy = DemoTenantsSchema.parse(readDemoJson('cache-policy.json'));
   await db.transaction(async (tx) => {
     for (const tenant of policy.tenants) {
       if (await upsertTenant(tx, tenant)) {

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { tenants } from '../../../schema/tenants.ts';
+import { tenants } from '@conductor/schema/tenants';
 import type { Db } from '../db/client.ts';
 
 export type TenantRow = typeof tenants.$inferSelect;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tenant } from '../../../schema/contracts/tenants.ts';
+import type { Tenant } from '@conductor/schema/contracts/tenants';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 import { listAudit } from '../audit/queries.ts';
 

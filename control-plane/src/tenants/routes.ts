@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { TenantIdSchema } from '../../../schema/contracts/auth.ts';
-import { CreateTenantSchema, TenantSchema, UpdateTenantSchema } from '../../../schema/contracts/tenants.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
+import { CreateTenantSchema, TenantSchema, UpdateTenantSchema } from '@conductor/schema/contracts/tenants';
 import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
 import { decide } from '../auth/cedar.ts';

@@ -1,6 +1,6 @@
-import type { Claims } from '../../../schema/contracts/auth.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import type { CreateTenant, Tenant, UpdateTenant } from '../../../schema/contracts/tenants.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
+import { ErrorCode } from '@conductor/sdk';
+import type { CreateTenant, Tenant, UpdateTenant } from '@conductor/schema/contracts/tenants';
 import { recordAudit } from '../audit/record.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { createApp } from '../app.ts';
-import { generateSecrets, type DevSecrets } from '../auth/dev-keys.ts';
-import { mintToken, type MintOptions } from '../auth/tokens.ts';
+import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken, type MintOptions } from '@conductor/schema/auth/tokens';
 import type { Db } from '../db/client.ts';
 import type { AppDeps } from '../http/env.ts';
 import { openTestDatabase } from './database.ts';

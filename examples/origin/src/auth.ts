@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '../../../schema/contracts/auth.ts';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '@conductor/schema/contracts/auth';
+import { ErrorCode } from '@conductor/sdk';
 
 export type AuthResult = { ok: true; claims: Claims } | { ok: false; status: 401 | 503; code: ErrorCode; message: string };
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defaultDataDir, ensureDevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
+import { defaultDataDir, ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { startOrigin } from './server.ts';
 
 // `npm start` (and anyone by hand) runs the example origin through this entry; config comes from env only.

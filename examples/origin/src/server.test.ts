@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateSecrets, type DevSecrets } from '../../../control-plane/src/auth/dev-keys.ts';
-import { mintToken } from '../../../control-plane/src/auth/tokens.ts';
-import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '../../../schema/contracts/auth.ts';
-import { startPurgeReceiver, type PurgeReceiver } from '../../../sdk/test/purge-receiver.ts';
-import { eventually } from '../../../tests/support/eventually.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
+import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
+import { documentId } from '@conductor/sdk';
+import { startPurgeReceiver, type PurgeReceiver } from '@conductor/sdk/testing';
 import manifest from '../persisted-operations.json' with { type: 'json' };
-import { startJwksServer } from '../test/jwks-server.ts';
+import { startJwksServer } from './testing/jwks-server.ts';
 import { startOrigin, type RunningOrigin } from './server.ts';
 
 const purgeSecret = 'origin-test-purge-secret';
@@ -62,6 +62,10 @@ describe('persisted operations', () => {
     UpdateEntity: { id: '9', name: 'Persisted rename' },
     LinkEntities: { from: '1', to: '2', kind: 'observes' },
   };
+
+  it.each(manifest.operations.map((op) => [op.name, op] as const))('%s: the manifest id is the sha256 of its document', async (_name, op) => {
+    expect(await documentId(op.body)).toBe(`sha256:${op.id}`);
+  });
 
   it.each(manifest.operations.map((op) => [op.name, op.body] as const))('%s executes unchanged', async (name, body) => {
     const res = await gql(acme, body, variables[name]);
@@ -299,7 +303,7 @@ describe('purge after a mutation', () => {
     expect(logged.some((l) => l.includes('purge pending'))).toBe(true);
 
     down = false;
-    await eventually(async () => expect(origin.stats().outbox.depth).toBe(0), 15_000);
+    await vi.waitFor(() => expect(origin.stats().outbox.depth).toBe(0), { timeout: 15_000, interval: 100 });
     const delivered = edge.received.at(-1)!;
     expect(delivered.request).toMatchObject({ purgeId, tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '8', name: 'Written anyway' } } });
     expect(delivered.signature.ok).toBe(true);
@@ -336,7 +340,7 @@ describe('purge after a mutation', () => {
       edge.respond(() => undefined);
       const second = await startOrigin({ port: 0, jwksUrl: jwks.url, edgeUrl: edge.url, purgeSecret, latencyMs: 0, dataDir, log: () => {} });
       try {
-        await eventually(async () => expect(second.stats().outbox).toMatchObject({ depth: 0, delivered: 1 }), 15_000);
+        await vi.waitFor(() => expect(second.stats().outbox).toMatchObject({ depth: 0, delivered: 1 }), { timeout: 15_000, interval: 100 });
         expect(edge.received.at(-1)!.request).toMatchObject({ purgeId, tenant: 'acme' });
       } finally {
         await second.close();

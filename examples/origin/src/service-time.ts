@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../../sdk/src/core/prng.ts';
+import { mulberry32 } from './prng.ts';
 
 /**
  * Optional random service time for the example origin, so the queueing backtest (bench/whatif.ts)

@@ -1,4 +1,4 @@
-import type { OutboxStats } from '../../../sdk/src/purge/outbox.ts';
+import type { OutboxStats } from '@conductor/sdk/outbox';
 
 /** Counters read by tests and benchmarks through GET /__stats. */
 export interface Stats {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPurgeReceiver, type PurgeReceiver } from '../../test/purge-receiver.ts';
+import { startPurgeReceiver, type PurgeReceiver } from '../testing/purge-receiver.ts';
 import { createPurgeClient, PurgeError } from './client.ts';
 
 const secret = 'purge-client-test-secret';

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../../../schema/contracts/purge.ts';
+import { ErrorCode } from '../contracts/errors.ts';
+import { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
 import { SIGNATURE_HEADER, signWebhook } from '../core/webhook-signature.ts';
 import { backoffDelayMs } from './backoff.ts';
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { PurgeRequest } from '../../../schema/contracts/purge.ts';
+import type { PurgeRequest } from '../contracts/purge.ts';
 
 /** One purge waiting for (or given up on by) the edge. */
 export interface OutboxEntry {

@@ -5,9 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '../../../tests/support/eventually.ts';
-import { startPurgeReceiver, type PurgeReceiver } from '../../test/purge-receiver.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startPurgeReceiver, type PurgeReceiver } from '../testing/purge-receiver.ts';
 import { createPurgeClient, PurgeError } from './client.ts';
 import { isPermanentFailure, openPurgeOutbox, type OutboxEvent, type PurgeOutbox } from './outbox.ts';
 import { OutboxStore } from './outbox-store.ts';
@@ -211,7 +210,7 @@ describe('isPermanentFailure', () => {
 });
 
 function waitFor(condition: () => boolean): Promise<void> {
-  return eventually(async () => expect(condition()).toBe(true), WAIT, 10);
+  return vi.waitFor(() => expect(condition()).toBe(true), { timeout: WAIT, interval: 10 });
 }
 
 function runChild(args: string[]): Promise<{ stdout: string; signal: NodeJS.Signals | null }> {

@@ -1,10 +1,10 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
-import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../../../schema/contracts/purge.ts';
+import { ErrorCode } from '../contracts/errors.ts';
+import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { PurgeError, type PurgeClient } from './client.ts';
 import { OutboxStore, type OutboxEntry } from './outbox-store.ts';
 
-export { IN_MEMORY } from './outbox-store.ts';
+export { IN_MEMORY, OutboxStore, type OutboxEntry } from './outbox-store.ts';
 
 /**
  * A durable purge outbox for origins. `enqueue` writes the purge to a local SQLite file (fsync'd)

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { signWebhook } from '../../../sdk/src/core/webhook-signature.ts';
+import { signWebhook } from '@conductor/sdk';
 
 // Through the real entry and bindings. The control plane is unreachable here (closed port), which
 // pins down what the edge does without one; behaviour with it is tests/e2e's.

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { edgeContext } from './context.ts';
 import { handleGraphQL } from './graphql/handle-graphql.ts';
 import { errorResponse, toErrorResponse } from './http/errors.ts';

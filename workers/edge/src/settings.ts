@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from '../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from './http/errors.ts';
 
 const SettingsSchema = z.object({

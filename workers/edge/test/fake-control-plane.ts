@@ -1,4 +1,4 @@
-import { EdgeMetricsBatchSchema, type EdgeMetricsBatch } from '../../../schema/contracts/metrics.ts';
+import { EdgeMetricsBatchSchema, type EdgeMetricsBatch } from '@conductor/schema/contracts/metrics';
 import type { Fetch } from '../src/origin/forward.ts';
 
 /**

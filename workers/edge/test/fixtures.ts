@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { JWT_ALG } from '../../../schema/contracts/auth.ts';
-import type { EdgeConfig, EdgeOperation } from '../../../schema/contracts/edge-config.ts';
-import { documentId } from '../../../sdk/src/core/hash.ts';
-import { mintToken, type MintOptions } from '../../../control-plane/src/auth/tokens.ts';
-import manifest from '../../../examples/origin/persisted-operations.json';
-import policy from '../../../examples/origin/cache-policy.json';
+import { JWT_ALG } from '@conductor/schema/contracts/auth';
+import type { EdgeConfig, EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import { documentId } from '@conductor/sdk';
+import { mintToken, type MintOptions } from '@conductor/schema/auth/tokens';
+import manifest from '@conductor/example-origin/persisted-operations.json';
+import policy from '@conductor/example-origin/cache-policy.json';
 import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
 import { GenerationMemo, GenerationsClient } from '../src/cache/generations.ts';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../src/cache/keyer.ts';

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
-import type { Claims } from '../../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 
 export interface NavItem {
   href: string;

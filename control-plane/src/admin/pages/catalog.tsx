@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { formatDecimal, type Service, type ServiceOp } from '../../../../schema/contracts/catalog.ts';
-import type { SafelistEntry } from '../../../../schema/contracts/cache-admin.ts';
+import { formatDecimal, type Service, type ServiceOp } from '@conductor/schema/contracts/catalog';
+import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
 import type { ApiClient } from '../api.ts';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, NotAvailable, Problem } from '../components/messages.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { EdgeInvalidation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
 import { Empty, Problem } from '../components/messages.tsx';
 import type { Page } from '../page.ts';
 

@@ -1,7 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { CacheControls } from '../../../../schema/contracts/cache-admin.ts';
+import type { CacheControls } from '@conductor/schema/contracts/cache-admin';
 import type { Page } from '../page.ts';
-import { PAGES } from './index.ts';
 
 export const overviewPage: Page = {
   path: '/',
@@ -34,16 +33,6 @@ export const overviewPage: Page = {
               {controls.data.cachingEnabled ? <span class="status-on">on</span> : <span class="status-off">switched off everywhere</span>}.
             </p>
           )}
-        </section>
-        <section aria-labelledby="sections-heading">
-          <h2 id="sections-heading">Sections</h2>
-          <ul class="cards">
-            {PAGES.filter((p) => p.nav && p.path !== '/').map((p) => (
-              <li class="card">
-                <a href={`/admin${p.path}`}>{p.nav}</a>
-              </li>
-            ))}
-          </ul>
         </section>
       </>
     );

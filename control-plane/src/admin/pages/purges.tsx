@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { PurgeEvent } from '../../../../schema/contracts/cache-admin.ts';
-import type { PurgeReceipt } from '../../../../schema/contracts/purge.ts';
+import type { PurgeEvent } from '@conductor/schema/contracts/cache-admin';
+import type { PurgeReceipt } from '@conductor/sdk';
 import { query } from '../api.ts';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, Problem } from '../components/messages.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { SafelistEntry } from '../../../../schema/contracts/cache-admin.ts';
+import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import { fieldValue, type Page } from '../page.ts';

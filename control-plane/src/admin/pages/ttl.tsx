@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { AcceptTtlResult, TtlRecommendations } from '../../../../schema/contracts/cache-admin.ts';
+import type { AcceptTtlResult, TtlRecommendations } from '@conductor/schema/contracts/cache-admin';
 import { query } from '../api.ts';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, Problem } from '../components/messages.tsx';

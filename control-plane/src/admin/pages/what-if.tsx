@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { ServiceOp, SweepPoint } from '../../../../schema/contracts/catalog.ts';
+import type { ServiceOp, SweepPoint } from '@conductor/schema/contracts/catalog';
 import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import { Slider, sliderValue } from '../components/slider.tsx';

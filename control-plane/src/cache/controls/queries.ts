@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { edgeSettings, safelistedOperations } from '../../../../schema/cache.ts';
+import { edgeSettings, safelistedOperations } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 
 export interface EdgeSettings {

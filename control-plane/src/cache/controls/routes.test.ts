@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CacheControlsSchema, type CacheControls, type SafelistEntry } from '../../../../schema/contracts/cache-admin.ts';
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import { CacheControlsSchema, type CacheControls, type SafelistEntry } from '@conductor/schema/contracts/cache-admin';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
+import { sha256Hex } from '@conductor/sdk';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';

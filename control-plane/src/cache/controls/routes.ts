@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CacheControlsSchema, CachingSwitchSchema, GraphqlNameSchema } from '../../../../schema/contracts/cache-admin.ts';
+import { CacheControlsSchema, CachingSwitchSchema, GraphqlNameSchema } from '@conductor/schema/contracts/cache-admin';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EdgeConfigSchema } from '../../../../schema/contracts/edge-config.ts';
+import { EdgeConfigSchema } from '@conductor/schema/contracts/edge-config';
 import { buildEdgeConfig, type EdgeConfigRows } from './build.ts';
 
 const rows: EdgeConfigRows = {

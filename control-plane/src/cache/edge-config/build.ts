@@ -1,6 +1,5 @@
-import type { EdgeConfig, EdgeInvalidation, EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import type { EdgeConfig, EdgeInvalidation, EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import { canonicalJson, sha256Hex } from '@conductor/sdk';
 
 export interface EdgeConfigRows {
   /** The platform-wide switch (edge_settings; true when no row exists). */

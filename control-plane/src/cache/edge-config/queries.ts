@@ -1,5 +1,5 @@
-import { tenants } from '../../../../schema/tenants.ts';
-import { cacheInvalidation, safelistedOperations } from '../../../../schema/cache.ts';
+import { tenants } from '@conductor/schema/tenants';
+import { cacheInvalidation, safelistedOperations } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 import { getEdgeSettings } from '../controls/queries.ts';
 import type { EdgeConfigRows } from './build.ts';

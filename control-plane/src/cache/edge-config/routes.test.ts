@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EdgeConfigSchema, type EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
+import { EdgeConfigSchema, type EdgeConfig } from '@conductor/schema/contracts/edge-config';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { expectError } from '../testing.ts';

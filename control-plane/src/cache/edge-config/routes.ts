@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EdgeConfigSchema } from '../../../../schema/contracts/edge-config.ts';
+import { EdgeConfigSchema } from '@conductor/schema/contracts/edge-config';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses } from '../../http/openapi.ts';

@@ -1,4 +1,4 @@
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
 import type { Db } from '../../db/client.ts';
 import { buildEdgeConfig } from './build.ts';
 import { getEdgeConfigRows } from './queries.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { cacheInvalidation } from '../../../../schema/cache.ts';
+import { cacheInvalidation } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 
 export type InvalidationRow = typeof cacheInvalidation.$inferSelect;

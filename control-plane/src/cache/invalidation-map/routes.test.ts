@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeInvalidation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { auditTrail, expectError } from '../testing.ts';
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { GraphqlNameSchema, PutInvalidationSchema } from '../../../../schema/contracts/cache-admin.ts';
-import { EdgeInvalidationSchema } from '../../../../schema/contracts/edge-config.ts';
+import { GraphqlNameSchema, PutInvalidationSchema } from '@conductor/schema/contracts/cache-admin';
+import { EdgeInvalidationSchema } from '@conductor/schema/contracts/edge-config';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';

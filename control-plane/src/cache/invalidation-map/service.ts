@@ -1,6 +1,5 @@
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import type { EdgeInvalidation, VarsSelector } from '../../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { canonicalJson, ErrorCode } from '@conductor/sdk';
+import type { EdgeInvalidation, VarsSelector } from '@conductor/schema/contracts/edge-config';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';

@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import { purgeEvents } from '../../../../schema/cache.ts';
+import { purgeEvents } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 
 export type PurgeEventRow = typeof purgeEvents.$inferSelect;

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { TenantIdSchema } from '../../../../schema/contracts/auth.ts';
-import { PurgeEventSchema } from '../../../../schema/contracts/cache-admin.ts';
-import { PurgeReceiptSchema, PurgeRequestSchema } from '../../../../schema/contracts/purge.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
+import { PurgeEventSchema } from '@conductor/schema/contracts/cache-admin';
+import { PurgeReceiptSchema, PurgeRequestSchema } from '@conductor/sdk';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';

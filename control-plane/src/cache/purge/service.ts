@@ -1,8 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import type { PurgeEvent } from '../../../../schema/contracts/cache-admin.ts';
-import type { PurgeReceipt, PurgeRequest } from '../../../../schema/contracts/purge.ts';
-import { createPurgeClient, PurgeError } from '../../../../sdk/src/purge/client.ts';
+import { createPurgeClient, ErrorCode, PurgeError, type PurgeReceipt, type PurgeRequest } from '@conductor/sdk';
+import type { PurgeEvent } from '@conductor/schema/contracts/cache-admin';
 import { recordAudit } from '../../audit/record.ts';
 import type { AppDeps } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';

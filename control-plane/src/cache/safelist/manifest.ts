@@ -1,8 +1,6 @@
-import type { OperationManifest, PublishResult } from '../../../../schema/contracts/cache-admin.ts';
-import type { CacheScope } from '../../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import { documentId } from '../../../../sdk/src/core/hash.ts';
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
+import type { OperationManifest, PublishResult } from '@conductor/schema/contracts/cache-admin';
+import type { CacheScope } from '@conductor/schema/contracts/edge-config';
+import { canonicalJson, documentId, ErrorCode } from '@conductor/sdk';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { safelistedOperations } from '../../../../schema/cache.ts';
+import { safelistedOperations } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 
 export type SafelistRow = typeof safelistedOperations.$inferSelect;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documentId, sha256Hex } from '../../../../sdk/src/core/hash.ts';
-import type { SafelistEntry } from '../../../../schema/contracts/cache-admin.ts';
+import { documentId, sha256Hex } from '@conductor/sdk';
+import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { auditTrail, expectError } from '../testing.ts';

@@ -6,8 +6,8 @@ import {
   PublishResultSchema,
   SafelistEntrySchema,
   UpdateOperationSchema,
-} from '../../../../schema/contracts/cache-admin.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+} from '@conductor/schema/contracts/cache-admin';
+import { ErrorCode } from '@conductor/sdk';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { ApiError } from '../../http/errors.ts';

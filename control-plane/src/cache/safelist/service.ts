@@ -1,7 +1,5 @@
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import { documentId } from '../../../../sdk/src/core/hash.ts';
-import type { CreateOperation, SafelistEntry, UpdateOperation } from '../../../../schema/contracts/cache-admin.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { canonicalJson, documentId, ErrorCode } from '@conductor/sdk';
+import type { CreateOperation, SafelistEntry, UpdateOperation } from '@conductor/schema/contracts/cache-admin';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import { edgeMetricMinutes, purgeReceipts } from '../../../../schema/metrics.ts';
-import { safelistedOperations } from '../../../../schema/cache.ts';
+import { edgeMetricMinutes, purgeReceipts } from '@conductor/schema/metrics';
+import { safelistedOperations } from '@conductor/schema/cache';
 import type { Db } from '../../db/client.ts';
 import type { ReceiptRow, TrafficRow } from './aggregate.ts';
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safelistedOperations } from '../../../../schema/cache.ts';
+import { safelistedOperations } from '@conductor/schema/cache';
 import {
   AcceptTtlResultSchema,
   TtlRecommendationsSchema,
@@ -8,10 +8,10 @@ import {
   type SafelistEntry,
   type TtlRecommendation,
   type TtlRecommendations,
-} from '../../../../schema/contracts/cache-admin.ts';
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
-import type { CacheStatus } from '../../../../schema/contracts/metrics.ts';
-import { edgeMetricMinutes, purgeReceipts } from '../../../../schema/metrics.ts';
+} from '@conductor/schema/contracts/cache-admin';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import { edgeMetricMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AcceptTtlResultSchema, AcceptTtlSchema, GraphqlNameSchema, TtlRecommendationsSchema } from '../../../../schema/contracts/cache-admin.ts';
+import { AcceptTtlResultSchema, AcceptTtlSchema, GraphqlNameSchema, TtlRecommendationsSchema } from '@conductor/schema/contracts/cache-admin';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';

@@ -1,5 +1,5 @@
-import type { AcceptTtlResult, TtlRecommendation, TtlRecommendations } from '../../../../schema/contracts/cache-admin.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import type { AcceptTtlResult, TtlRecommendation, TtlRecommendations } from '@conductor/schema/contracts/cache-admin';
+import { ErrorCode } from '@conductor/sdk';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';

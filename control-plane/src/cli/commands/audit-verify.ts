@@ -1,6 +1,6 @@
-import { AuditVerificationSchema } from '../../../../schema/contracts/audit.ts';
-import { ensureDevSecrets } from '../../auth/dev-keys.ts';
-import { mintToken } from '../../auth/tokens.ts';
+import { AuditVerificationSchema } from '@conductor/schema/contracts/audit';
+import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 import { CliError, parseOptions, type Command } from '../command.ts';
 
 const DEFAULT_CONTROL_PLANE_URL = 'http://127.0.0.1:8788';

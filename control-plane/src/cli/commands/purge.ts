@@ -1,7 +1,5 @@
-import { PurgeRequestSchema, type PurgeRequest } from '../../../../schema/contracts/purge.ts';
-import { variablesHash } from '../../../../sdk/src/core/hash.ts';
-import { createPurgeClient, PurgeError } from '../../../../sdk/src/purge/client.ts';
-import { ensureDevSecrets } from '../../auth/dev-keys.ts';
+import { createPurgeClient, PurgeError, type PurgeRequest, PurgeRequestSchema, variablesHash } from '@conductor/sdk';
+import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { CliError, parseOptions, UsageError, type Command } from '../command.ts';
 
 const DEFAULT_EDGE_URL = 'http://127.0.0.1:8787';

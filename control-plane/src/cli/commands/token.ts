@@ -1,6 +1,6 @@
-import { TenantIdSchema } from '../../../../schema/contracts/auth.ts';
-import { ensureDevSecrets } from '../../auth/dev-keys.ts';
-import { mintToken } from '../../auth/tokens.ts';
+import { TenantIdSchema } from '@conductor/schema/contracts/auth';
+import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { mintToken } from '@conductor/schema/auth/tokens';
 import { parseOptions, splitList, UsageError, type Command } from '../command.ts';
 
 // jose's duration grammar, restricted to what an operator would type.

@@ -1,4 +1,4 @@
-import type { Claims } from '../../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 
 /**
  * What one mutation's purge came to; reported back in the `purge` response extension. `pending`:

@@ -1,6 +1,5 @@
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import { PurgeError } from '../../../../sdk/src/purge/client.ts';
-import type { DeliveryOutcome, PurgeOutbox } from '../../../../sdk/src/purge/outbox.ts';
+import { ErrorCode, PurgeError } from '@conductor/sdk';
+import type { DeliveryOutcome, PurgeOutbox } from '@conductor/sdk/outbox';
 import type { StatsCounter } from '../stats.ts';
 import type { OriginContext } from './context.ts';
 

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '../../../../schema/contracts/auth.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '@conductor/schema/contracts/auth';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from '../http/errors.ts';
 import type { VerifiedTokens } from './verified-tokens.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Claims } from '../../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 import { VERIFIED_TOKEN_TTL_MS, VerifiedTokens } from './verified-tokens.ts';
 
 const CLAIMS: Claims = { sub: 'u', tenant: 'acme', tenants: [], roles: [], scopes: [], clearance: 0 };

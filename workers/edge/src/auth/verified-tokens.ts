@@ -1,4 +1,4 @@
-import type { Claims } from '../../../../schema/contracts/auth.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
 
 /**
  * How long a verified token's claims are reused without re-checking its signature. Bounded so a

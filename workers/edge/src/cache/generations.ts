@@ -1,4 +1,5 @@
-import type { BumpResult, GenerationsRead, TenantGenerations } from '../generations/tenant-generations.ts';
+import type { TenantGenerations } from '../generations/tenant-generations.ts';
+import type { BumpResult, GenerationsRead } from '../generations/types.ts';
 
 /**
  * How long an isolate may reuse generations it read from the tenant's Durable Object. A purge

@@ -1,5 +1,5 @@
 /**
- * The isolate-memory tier in front of the Cache API (brief §11, the tiered cache unkey's API
+ * The isolate-memory tier in front of the Cache API (docs/adr/0001, the tiered cache unkey's API
  * keeps): a hot key is answered without a Cache API round trip. It needs no invalidation of its
  * own: entries are stored under the same URL as the Cache API copy, and that URL carries the
  * generation digest, so after a purge no read computes the old URL again. Bounded by entry count

@@ -1,3 +1,5 @@
+import type { HotEntry } from './hot-entries.ts';
+
 /**
  * One origin fetch per cache URL per isolate: the first miss (or a stale entry's background
  * refresh) starts a flight, later requests for the same URL await it instead of asking the origin
@@ -5,7 +7,7 @@
  * URL and never joins a flight that began before the purge.
  *
  * A flight settles to a value, never a rejection: what is shared is only what every waiter may
- * receive (see FlightResult in graphql/cached-read.ts). It is forgotten once settled.
+ * receive (FlightResult below). It is forgotten once settled.
  */
 export class InFlight<T> {
   private readonly flights = new Map<string, Promise<T>>();
@@ -27,3 +29,14 @@ export class InFlight<T> {
     return this.flights.size;
   }
 }
+
+/**
+ * What a flight shares with the requests waiting on it. Only a storable answer is shared: it is
+ * the same body a cache hit would have served them. Anything else (an error, a no-store/private
+ * or non-2xx answer) belonged to the leader's request alone, so waiters ask the origin themselves.
+ */
+export type FlightResult =
+  | { kind: 'stored'; entry: HotEntry }
+  | { kind: 'not-shared' }
+  /** Unreachable, timed out, or 5xx: waiters holding a stale-if-error entry serve it at once. */
+  | { kind: 'origin-failed' };

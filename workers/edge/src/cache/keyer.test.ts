@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { variablesHash } from '../../../../sdk/src/core/hash.ts';
+import { variablesHash } from '@conductor/sdk';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest, MAX_VARIABLES_BYTES, resolveRegion } from './keyer.ts';
 
 const OP = 'sha256:8756ada898ed748036734b7f2014d4a90b6cca5819fc8ce68b6fdc5bfc84460f';

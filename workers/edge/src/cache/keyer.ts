@@ -1,9 +1,9 @@
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import type { GenerationsRead } from '../generations/tenant-generations.ts';
+import { canonicalJson } from '@conductor/sdk';
+import type { GenerationsRead } from '../generations/types.ts';
 import { memoSha256Hex } from './sha256-memo.ts';
 
 /**
- * Cache keys (brief §3): `v1/{tenant}/{region}/{opId}/{varsHash}[/u:{sha256(sub)}]`.
+ * Cache keys (docs/adr/0004): `v1/{tenant}/{region}/{opId}/{varsHash}[/u:{sha256(sub)}]`.
  * Pure: everything that varies per request is an argument, so the vectors in keyer.test.ts pin it.
  */
 export interface KeyParts {

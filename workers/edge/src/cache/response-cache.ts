@@ -1,4 +1,4 @@
-import type { CacheStatus } from '../../../../schema/contracts/metrics.ts';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import { HotEntries, type HotEntry } from './hot-entries.ts';
 
 /** Headers kept on the stored copy; the client gets the origin's own cache-control back on a hit. */

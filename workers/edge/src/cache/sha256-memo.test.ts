@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import { sha256Hex } from '@conductor/sdk';
 import { memoSha256Hex } from './sha256-memo.ts';
 
 describe('memoSha256Hex', () => {

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import { sha256Hex } from '@conductor/sdk';
 
 /**
  * sha256Hex with an isolate memo in front. A warm hit hashes the same few strings on every request

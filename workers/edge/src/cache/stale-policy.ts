@@ -1,4 +1,4 @@
-import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
 
 /**
  * What a stored entry may still be used for, by its age past the TTL and the operation's windows

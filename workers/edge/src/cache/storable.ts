@@ -1,5 +1,5 @@
 /**
- * Whether an origin answer may be stored (brief §3 "never cache"): only 200, only a JSON object
+ * Whether an origin answer may be stored (docs/adr/0004, "never cached"): only 200, only a JSON object
  * without an `errors` member, never when the origin says no-store or private, never with TTL 0.
  * `body` is the parsed JSON, or undefined when it did not parse.
  */

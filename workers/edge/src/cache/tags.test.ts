@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeInvalidation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
 import { mutationTags, readTags, resolvePath, selectorKeys, selectorTag, selectorValue } from './tags.ts';
 
 const ENTITY = 'sha256:8756ada898ed748036734b7f2014d4a90b6cca5819fc8ce68b6fdc5bfc84460f';

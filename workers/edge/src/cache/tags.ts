@@ -1,5 +1,5 @@
-import { canonicalJson } from '../../../../sdk/src/core/canonical-json.ts';
-import type { EdgeInvalidation, VarsSelector } from '../../../../schema/contracts/edge-config.ts';
+import { canonicalJson } from '@conductor/sdk';
+import type { EdgeInvalidation, VarsSelector } from '@conductor/schema/contracts/edge-config';
 
 /**
  * Generation tags, derived in one place for both directions: a cached read carries tags, a purge

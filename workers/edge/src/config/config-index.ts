@@ -1,4 +1,4 @@
-import type { EdgeConfig, EdgeInvalidation, EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeConfig, EdgeInvalidation, EdgeOperation } from '@conductor/schema/contracts/edge-config';
 import { selectorKeys } from '../cache/tags.ts';
 
 export type EdgeTenant = EdgeConfig['tenants'][number];

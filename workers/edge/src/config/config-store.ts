@@ -1,5 +1,5 @@
-import { EdgeConfigSchema } from '../../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { EdgeConfigSchema } from '@conductor/schema/contracts/edge-config';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from '../http/errors.ts';
 import { indexConfig, type ConfigIndex } from './config-index.ts';
 import { refreshAction } from './freshness.ts';

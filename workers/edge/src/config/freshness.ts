@@ -1,6 +1,6 @@
 /**
- * When to refresh the pulled config. The brief promises a control-plane change is visible at the
- * edge within 5 s: past the soft age a request triggers a background refresh, past the hard age it
+ * When to refresh the pulled config. A control-plane change must be visible at the edge
+ * within 5 s (docs/adr/0004): past the soft age a request triggers a background refresh, past the hard age it
  * waits for one. After a failed pull the last good config keeps serving and retries are spaced,
  * so a down control plane does not add a failing round trip to every request.
  */

@@ -1,31 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-
-export interface BumpResult {
-  purgeId: string;
-  tags: string[];
-  /** New generation per bumped tag. */
-  generations: Record<string, number>;
-  /** True when the purge id was applied before: nothing was bumped again, the first result is returned. */
-  duplicate: boolean;
-  appliedAt: string;
-}
+import type { BumpResult, GenerationsRead } from './types.ts';
 
 /**
  * Purge ids are remembered for a day: far beyond the 5-minute signature window, so a retried or
  * replayed purge within any window a sender can use is answered from the ledger, not re-applied.
  */
 export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
-
-export interface GenerationsRead {
-  /**
-   * Random, created with the object's storage and never changed. Mixed into every generation
-   * digest: if the storage were ever lost, the counters would restart at 0 and could recompute
-   * the URLs of entries cached before; a new epoch makes every such URL unreachable instead.
-   */
-  epoch: string;
-  /** Current generation of each tag asked for; a tag never bumped is 0. */
-  generations: Record<string, number>;
-}
 
 /**
  * One object per tenant (idFromName(tenant)): the single strongly consistent place where tag

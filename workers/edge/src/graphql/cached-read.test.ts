@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EdgeConfig, EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeConfig, EdgeOperation } from '@conductor/schema/contracts/edge-config';
 import { FakeOrigin } from '../../test/fake-origin.ts';
 import { entityReads, entityRequest, entityUrl, lookupsCompleted, settle, testContext, type Signer, type TestContext } from '../../test/fixtures.ts';
 import { retentionSeconds } from '../cache/stale-policy.ts';

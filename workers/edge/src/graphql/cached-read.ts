@@ -1,23 +1,13 @@
-import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
-import type { CacheStatus } from '../../../../schema/contracts/metrics.ts';
+import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import type { HotEntry } from '../cache/hot-entries.ts';
+import type { FlightResult } from '../cache/in-flight.ts';
 import { entryResponse } from '../cache/response-cache.ts';
 import { entryState, retentionSeconds } from '../cache/stale-policy.ts';
 import { isStorable, parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
 import type { RequestTrace } from '../metrics/observe.ts';
 import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
-
-/**
- * What a flight shares with the requests waiting on it. Only a storable answer is shared: it is
- * the same body a cache hit would have served them. Anything else (an error, a no-store/private
- * or non-2xx answer) belonged to the leader's request alone, so waiters ask the origin themselves.
- */
-export type FlightResult =
-  | { kind: 'stored'; entry: HotEntry }
-  | { kind: 'not-shared' }
-  /** Unreachable, timed out, or 5xx: waiters holding a stale-if-error entry serve it at once. */
-  | { kind: 'origin-failed' };
 
 interface FillOutcome {
   result: FlightResult;

@@ -1,7 +1,7 @@
 import { parse } from 'graphql/language/parser';
 import { Kind } from 'graphql/language/kinds';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql/language/ast';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from '../http/errors.ts';
 
 /** graphql/language only: the executor and type system stay out of the worker bundle. */

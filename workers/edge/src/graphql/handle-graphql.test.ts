@@ -1,8 +1,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JWT_AUDIENCE, JWT_ISSUER } from '../../../../schema/contracts/auth.ts';
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
-import { sha256Hex } from '../../../../sdk/src/core/hash.ts';
+import { JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
+import { sha256Hex } from '@conductor/sdk';
 import { demoConfig, opByName, signer, testContext, type Signer, type TestContext } from '../../test/fixtures.ts';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../cache/keyer.ts';
 import { readTags } from '../cache/tags.ts';

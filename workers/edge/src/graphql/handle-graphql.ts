@@ -1,6 +1,6 @@
-import type { Claims } from '../../../../schema/contracts/auth.ts';
-import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import type { Claims } from '@conductor/schema/contracts/auth';
+import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import { ErrorCode } from '@conductor/sdk';
 import { authenticate } from '../auth/authenticate.ts';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest, resolveRegion, type CanonicalVariables } from '../cache/keyer.ts';
 import { memoSha256Hex } from '../cache/sha256-memo.ts';
@@ -9,7 +9,7 @@ import { ALL_TAG, mutationTags, readTags } from '../cache/tags.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import type { EdgeContext } from '../context.ts';
 import { EdgeError } from '../http/errors.ts';
-import type { GenerationsRead } from '../generations/tenant-generations.ts';
+import type { GenerationsRead } from '../generations/types.ts';
 import type { RequestTrace } from '../metrics/observe.ts';
 import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
 import { readThrough } from './cached-read.ts';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { readTextLimited } from '../http/body.ts';
 import { EdgeError } from '../http/errors.ts';
 

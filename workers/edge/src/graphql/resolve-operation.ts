@@ -1,5 +1,5 @@
-import type { EdgeOperation } from '../../../../schema/contracts/edge-config.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import { ErrorCode } from '@conductor/sdk';
 import { memoSha256Hex } from '../cache/sha256-memo.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import { EdgeError } from '../http/errors.ts';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from './errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorBody } from '../../../../schema/contracts/errors.ts';
+import { ErrorCode, type ErrorBody } from '@conductor/sdk';
 
 /** Thrown anywhere below the entry; the router turns it into the one JSON error shape. */
 export class EdgeError extends Error {

@@ -1,4 +1,4 @@
-import { CacheStatusSchema, type CacheStatus } from '../../../../schema/contracts/metrics.ts';
+import { CacheStatusSchema, type CacheStatus } from '@conductor/schema/contracts/metrics';
 import type { EdgeContext } from '../context.ts';
 import { toErrorResponse } from '../http/errors.ts';
 

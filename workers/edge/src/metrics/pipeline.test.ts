@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
 import { FakeControlPlane } from '../../test/fake-control-plane.ts';
 import { FakeOrigin } from '../../test/fake-origin.ts';
 import { demoConfig, lookupsCompleted, opByName, settle, signer, testContext, type Signer, type TestContext } from '../../test/fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex } from '../../../../schema/contracts/latency-histogram.ts';
+import { bucketIndex } from '@conductor/schema/contracts/latency-histogram';
 import { MetricsRecorder, type RequestObservation } from './recorder.ts';
 
 const MINUTE = 1_700_000_040_000; // a multiple of 60 000

@@ -1,5 +1,5 @@
-import { emptyHistogram, record } from '../../../../schema/contracts/latency-histogram.ts';
-import type { CacheStatus, EdgeMetricSeries, EdgeMetricsBatch, EdgePurgeAck } from '../../../../schema/contracts/metrics.ts';
+import { emptyHistogram, record } from '@conductor/schema/contracts/latency-histogram';
+import type { CacheStatus, EdgeMetricSeries, EdgeMetricsBatch, EdgePurgeAck } from '@conductor/schema/contracts/metrics';
 
 /** One request, as the entry saw it once the response existed. */
 export interface RequestObservation {

@@ -1,5 +1,5 @@
-import type { CacheStatus } from '../../../../schema/contracts/metrics.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import { ErrorCode } from '@conductor/sdk';
 import { EdgeError } from '../http/errors.ts';
 
 export interface OriginRequest {

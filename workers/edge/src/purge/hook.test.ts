@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeConfig } from '../../../../schema/contracts/edge-config.ts';
-import { PurgeReceiptSchema } from '../../../../schema/contracts/purge.ts';
-import { signWebhook } from '../../../../sdk/src/core/webhook-signature.ts';
+import type { EdgeConfig } from '@conductor/schema/contracts/edge-config';
+import { PurgeReceiptSchema, signWebhook } from '@conductor/sdk';
 import { FakeControlPlane } from '../../test/fake-control-plane.ts';
 import { demoConfig, opByName, settle, signer, testContext, type TestContext } from '../../test/fixtures.ts';
 import { indexConfig } from '../config/config-index.ts';

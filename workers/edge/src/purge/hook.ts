@@ -1,6 +1,4 @@
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
-import { PurgeRequestSchema, type PurgeReceipt } from '../../../../schema/contracts/purge.ts';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../../../sdk/src/core/webhook-signature.ts';
+import { ErrorCode, type PurgeReceipt, PurgeRequestSchema, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
 import { readTextLimited } from '../http/body.ts';

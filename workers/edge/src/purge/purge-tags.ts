@@ -1,5 +1,4 @@
-import type { PurgeRequest } from '../../../../schema/contracts/purge.ts';
-import { ErrorCode } from '../../../../schema/contracts/errors.ts';
+import { ErrorCode, type PurgeRequest } from '@conductor/sdk';
 import { ALL_TAG, mutationTags, opTag, varsTag } from '../cache/tags.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import { EdgeError } from '../http/errors.ts';

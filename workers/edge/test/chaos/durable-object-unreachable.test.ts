@@ -1,15 +1,15 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeOperation } from '../../schema/contracts/edge-config.ts';
-import { signWebhook } from '../../sdk/src/core/webhook-signature.ts';
-import { retentionSeconds } from '../../workers/edge/src/cache/stale-policy.ts';
-import type { ConfigIndex } from '../../workers/edge/src/config/config-index.ts';
-import type { TenantGenerations } from '../../workers/edge/src/generations/tenant-generations.ts';
-import { handleGraphQL } from '../../workers/edge/src/graphql/handle-graphql.ts';
-import { toErrorResponse } from '../../workers/edge/src/http/errors.ts';
-import { handlePurge } from '../../workers/edge/src/purge/hook.ts';
-import { FakeOrigin } from '../../workers/edge/test/fake-origin.ts';
-import { entityReads, entityRequest, entityUrl, testContext, type Signer, type TestContext } from '../../workers/edge/test/fixtures.ts';
+import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
+import { signWebhook } from '@conductor/sdk';
+import { retentionSeconds } from '../../src/cache/stale-policy.ts';
+import type { ConfigIndex } from '../../src/config/config-index.ts';
+import type { TenantGenerations } from '../../src/generations/tenant-generations.ts';
+import { handleGraphQL } from '../../src/graphql/handle-graphql.ts';
+import { toErrorResponse } from '../../src/http/errors.ts';
+import { handlePurge } from '../../src/purge/hook.ts';
+import { FakeOrigin } from '../fake-origin.ts';
+import { entityReads, entityRequest, entityUrl, testContext, type Signer, type TestContext } from '../fixtures.ts';
 
 /**
  * Chaos: the tenant's generations Durable Object cannot be reached (injected: every call on its

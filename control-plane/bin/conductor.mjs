@@ -2,4 +2,4 @@
 // The CLI is TypeScript; tsx's loader lets `npx conductor` run it without a build step.
 import { register } from 'tsx/esm/api';
 register();
-await import('../control-plane/src/cli/main.ts');
+await import('../src/cli/main.ts');

@@ -1,7 +1,7 @@
 /**
  * mulberry32 (Tommy Ettinger, public domain): a small, fast, seeded 32-bit generator → [0, 1).
  * Pure, so the example origin and the test suites share one copy; same seed → same stream.
- * (The queueing simulator keeps its own xoshiro128** in control-plane/src/catalog/queueing/random.ts:
+ * (The queueing simulator keeps its own xoshiro128** in `@conductor/control-plane/random`:
  * it needs 53-bit doubles, and swapping generators would change every seeded simulation result.)
  */
 export function mulberry32(seed: number): () => number {

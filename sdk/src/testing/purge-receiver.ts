@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../../schema/contracts/purge.ts';
-import { SIGNATURE_HEADER, verifyWebhook, type SignatureCheck } from '../src/core/webhook-signature.ts';
+import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
+import { SIGNATURE_HEADER, verifyWebhook, type SignatureCheck } from '../core/webhook-signature.ts';
 
 /**
  * A real loopback HTTP server standing in for the edge's purge hook in tests of the parts that

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { JWT_ALG } from '../../../schema/contracts/auth.ts';
+import { JWT_ALG } from '../contracts/auth.ts';
 
 /**
  * Local secrets, generated on first start into the ignored data dir (never committed):

@@ -1,5 +1,5 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '../../../schema/contracts/auth.ts';
+import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER, type Claims } from '../contracts/auth.ts';
 
 export interface MintOptions {
   tenant: string;
