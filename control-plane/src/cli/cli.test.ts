@@ -178,7 +178,7 @@ describe('conductor purge', () => {
   });
 
   it('exits 1 with the edge’s error code when the edge rejects the purge', async () => {
-    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { PURGE_SIGNING_SECRET: 'not-the-edge-secret' });
+    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { PURGE_SIGNING_SECRET: 'not-the-edge-secret-but-long-enough' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error SIGNATURE_INVALID: .*\(HTTP 401\)\n$/);
     expect(run.stdout).toBe('');
@@ -190,6 +190,13 @@ describe('conductor purge', () => {
     const run = await conductor(['purge', '--tenant', 'acme', '--all', '--edge', closed.url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error EDGE_UNAVAILABLE: /);
+  });
+
+  it('exits 2 without sending anything when PURGE_SIGNING_SECRET is under 32 characters', async () => {
+    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { EDGE_URL: idle.url, PURGE_SIGNING_SECRET: 'sixteen-chars-ok' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/PURGE_SIGNING_SECRET: at least 32 characters/);
+    expect(idle.received).toHaveLength(0);
   });
 
   it.concurrent.each([
