@@ -18,6 +18,7 @@ export default defineConfig({
             'tests/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**'],
+          setupFiles: ['tests/support/node-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

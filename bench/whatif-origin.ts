@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import { startJwksServer } from '@conductor/example-origin/testing/jwks-server';
 import { startOrigin } from '@conductor/example-origin/server';
 import type { ServiceTimeModel } from '@conductor/example-origin/service-time';
+import { silenceSqliteExperimentalWarning } from '@conductor/sdk/sqlite-warning';
 
 // Child process of bench/whatif.ts: the example origin alone (with a loopback JWKS in place of the
 // control plane), so its CPU work and event loop never share a thread with the load generator.
@@ -12,6 +13,7 @@ interface Config {
   serviceTime: ServiceTimeModel;
 }
 
+silenceSqliteExperimentalWarning();
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 const jwks = await startJwksServer(config.publicJwk);
 const origin = await startOrigin({

@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from './checks.ts';
 import type { CacheScope, EdgeOperation, VarsSelector } from './contracts/edge-config.ts';
 import type { PurgeReceipt, PurgeRequest } from '@conductor/sdk';
 import { tenants } from './tenants.ts';
@@ -10,11 +11,6 @@ const CACHE_SCOPES = ['tenant', 'user'] as const satisfies readonly CacheScope[]
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 const PURGE_STATUSES = ['applied', 'duplicate', 'failed'] as const;
-
-// Enum-like text columns get a CHECK built from the same list the TypeScript type comes from.
-function oneOf(column: PgColumn, values: readonly string[]): SQL {
-  return sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
-}
 
 /**
  * The persisted-document safelist. Several documents may share a name (versions of one

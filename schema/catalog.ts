@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from './checks.ts';
 import { LIFECYCLES, PRICING_MODELS } from './contracts/catalog.ts';
 
 /*
@@ -10,10 +11,6 @@ import { LIFECYCLES, PRICING_MODELS } from './contracts/catalog.ts';
  * Money is integer micro-dollars in bigint columns (mode 'bigint': exact in TypeScript too); the
  * SLO objective is an integer in parts per million, so 99.9 % is exactly 999000.
  */
-
-function oneOf(column: PgColumn, values: readonly string[]): SQL {
-  return sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
-}
 
 export const catalogServices = pgTable(
   'catalog_services',

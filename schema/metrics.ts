@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from './checks.ts';
 import type { CacheStatus } from './contracts/metrics.ts';
 
 /*
@@ -19,10 +19,6 @@ import type { CacheStatus } from './contracts/metrics.ts';
 const CACHE_STATUSES = ['HIT', 'MISS', 'BYPASS', 'STALE', 'COALESCED'] as const satisfies readonly CacheStatus[];
 const LATENCY_SERIES = ['total', 'origin'] as const;
 export type LatencySeries = (typeof LATENCY_SERIES)[number];
-
-function oneOf(column: PgColumn, values: readonly string[]): SQL {
-  return sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
-}
 
 /** One minute × tenant × operation × cache status, summed over every edge isolate. */
 export const edgeMetricMinutes = pgTable(

@@ -3,6 +3,7 @@ import { ensureDevSecrets, type DevSecrets } from '@conductor/schema/auth/dev-ke
 import { mintToken, type MintOptions } from '@conductor/schema/auth/tokens';
 import { startControlPlane } from '@conductor/control-plane/server';
 import { startOrigin } from '@conductor/example-origin/server';
+import { silenceSqliteExperimentalWarning } from '@conductor/sdk/sqlite-warning';
 import { startEdgeWorker, type EdgeWorker } from './edge-worker.ts';
 import { freePort } from './free-port.ts';
 import { waitForHealth } from './wait-for-health.ts';
@@ -81,6 +82,8 @@ const EDGE_READY_TIMEOUT_MS = 30_000;
  * the benchmark, so all three exercise the same wiring. On a failed start, what already runs is stopped.
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
+  // The origin's purge outbox loads node:sqlite in this process; its ExperimentalWarning is known. Others still print.
+  silenceSqliteExperimentalWarning();
   const secrets = await ensureDevSecrets(opts.dataDir);
   const edgePort = opts.ports?.edge || (await freePort());
   const edgeUrl = `http://127.0.0.1:${edgePort}`;

@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import * as schema from '@conductor/schema';
+import { PurgeSecretSchema } from '@conductor/sdk';
 import policies from '@conductor/policies/conductor.cedar';
 import policySchema from '@conductor/policies/schema.cedarschema';
 import { createApp } from './app.ts';
@@ -25,7 +26,7 @@ const WorkerEnvSchema = z.object({
       return z.NEVER;
     }
   }),
-  PURGE_SIGNING_SECRET: z.string().min(32),
+  PURGE_SIGNING_SECRET: PurgeSecretSchema,
   EDGE_URL: z.url({ protocol: /^https?$/ }),
 });
 

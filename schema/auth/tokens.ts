@@ -8,6 +8,7 @@ export interface MintOptions {
   roles?: string[];
   scopes?: string[];
   clearance?: number;
+  purposes?: string[];
   /** jose duration string ('1h', '15m') or seconds. */
   ttl?: string | number;
 }
@@ -21,6 +22,7 @@ export async function mintToken(privateJwk: JWK, opts: MintOptions): Promise<str
     roles: opts.roles ?? [],
     scopes: opts.scopes ?? [],
     clearance: opts.clearance ?? 0,
+    purposes: opts.purposes ?? [],
   };
   const ttl = opts.ttl ?? '1h';
   return new SignJWT(claims)

@@ -4,6 +4,7 @@
 export { canonicalJson } from './core/canonical-json.ts';
 export { documentId, sha256Hex, variablesHash } from './core/hash.ts';
 export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, type SignatureCheck } from './core/webhook-signature.ts';
+export { PURGE_SECRET_MIN_LENGTH, PurgeSecretSchema } from './core/purge-secret.ts';
 export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
 export { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from './contracts/purge.ts';
 export { createPurgeClient, PurgeError, PURGE_PATH, type PurgeClient, type PurgeClientOptions } from './purge/client.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
-import { expectError } from '../cache/testing.ts';
+import { expectError } from '../testing/api-error.ts';
 import { batch, ingest, minutesAgo, series } from '../metrics/testing.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
 import { upsertTenant } from '../tenants/queries.ts';

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { auditLog } from '@conductor/schema/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenants } from '@conductor/schema/tenants';
@@ -89,6 +89,25 @@ describe('audit chain', () => {
     expect(verify.reason).toMatch(/row_hash/);
 
     await t.db.execute(sql`update audit_log set payload = ${originalPayload}::jsonb where seq = ${target}`);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('catches a deleted row whose successor was relinked to the row before it', async () => {
+    // The tampering the chain exists to catch: every prev_hash still points at the row before it,
+    // so only the successor's row_hash (which covers its prev_hash) can give the deletion away.
+    // Done in a transaction that is rolled back, so the chain stays intact for the next tests.
+    const rollback = new Error('rollback');
+    await expect(
+      t.db.transaction(async (tx) => {
+        const [before, deleted, after] = await tx.select().from(auditLog).orderBy(asc(auditLog.seq)).limit(3);
+        await tx.delete(auditLog).where(eq(auditLog.seq, deleted!.seq));
+        await tx.update(auditLog).set({ prevHash: before!.rowHash }).where(eq(auditLog.seq, after!.seq));
+        const result = await verifyAuditChain(tx);
+        expect(result).toMatchObject({ ok: false, brokenAt: after!.seq });
+        expect(result.ok === false && result.reason).toMatch(/row_hash/);
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 

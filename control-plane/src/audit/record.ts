@@ -1,10 +1,11 @@
 import { desc, sql } from 'drizzle-orm';
 import { auditLog } from '@conductor/schema/audit';
+import type { Actor } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { GENESIS_HASH, auditRowHash } from './hash.ts';
 
 export interface AuditEntry {
-  actor: string;
+  actor: Actor;
   tenantId: string | null;
   action: string;
   target: string;

@@ -1,24 +1,63 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { preparsePolicySet, preparseSchema, statefulIsAuthorized, validate, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import type { Claims } from '@conductor/schema/contracts/auth';
+import {
+  isAuthorizedPartial,
+  policySetTextToParts,
+  policyToJson,
+  preparsePolicySet,
+  preparseSchema,
+  statefulIsAuthorized,
+  validate,
+  type CedarValueJson,
+  type DetailedError,
+  type EntityJson,
+  type EntityUidJson,
+} from '@cedar-policy/cedar-wasm/nodejs';
+import { actorOf, isAutomation, type Actor, type Principal } from './principal.ts';
 
-export type Action = 'read' | 'write' | 'ingestMetrics' | 'readMetrics';
+/** The actions of policies/schema.cedarschema. */
+export type Action = 'read' | 'write' | 'approve' | 'ingestMetrics' | 'readMetrics' | 'maintain';
 export type Resource = { type: 'Tenant'; id: string } | { type: 'Platform' };
 /** The shared configuration every platform-wide route authorizes against. */
 export const PLATFORM = { type: 'Platform' } as const satisfies Resource;
+
+/** Context of an `approve` request: who asked for the change being approved (two-person rules). */
+export interface ApproveContext {
+  requestedBy: Actor;
+}
+/** The request context an action takes, as trailing arguments: `approve` needs one, the others none. */
+export type ContextArgs<A extends Action> = A extends 'approve' ? [context: ApproveContext] : [];
 
 export interface PolicySource {
   policies: string;
   schema: string;
 }
 
+/** What a policy says about itself: its `@id` and, when it can explain a denial, its `@advice`. */
+export interface PolicyNote {
+  id: string;
+  effect: 'permit' | 'forbid';
+  advice: string | undefined;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** `@id`s of the policies that decided: the permits that allowed, or the forbids that denied (none on a default deny). */
+  determining: string[];
+}
+
 /** The one platform entity: shared configuration (tenants, safelist, invalidation map, edge config). */
 const PLATFORM_ID = 'conductor';
-
 const PREPARSED_ID = 'conductor';
+
+/** The policy set keyed by `@id`, so Cedar's answers name policies by the ids the file gives them. */
+interface Compiled {
+  byId: Record<string, string>;
+  notes: Map<string, PolicyNote>;
+}
+
 let loaded: PolicySource | undefined;
-let preparsed = false;
+let compiled: Compiled | undefined;
 
 /**
  * policies/*.cedar as shipped: read from disk on Node; the Worker bundles them as text modules
@@ -38,17 +77,45 @@ function readPolicyFile(name: string): string {
 
 export function installPolicySource(source: PolicySource): void {
   loaded = source;
-  preparsed = false;
+  compiled = undefined;
 }
 
-// Parsing policies and schema dominates an authorization call; cedar-wasm caches the parsed forms by id.
-function ensurePreparsed(): void {
-  if (preparsed) return;
+function fail(what: string, errors: DetailedError[]): never {
+  throw new Error(`${what}: ${errors.map((e) => e.message).join('; ')}`);
+}
+
+/**
+ * Splits the policy file into its policies and reads their annotations, then preparses the set
+ * (keyed by `@id`) and the schema: parsing dominates an authorization call, and cedar-wasm caches
+ * the parsed forms by name. A policy without a unique `@id` is refused here, at first use.
+ */
+function ensureCompiled(): Compiled {
+  if (compiled) return compiled;
   const source = loadPolicySource();
-  for (const answer of [preparsePolicySet(PREPARSED_ID, { staticPolicies: source.policies }), preparseSchema(PREPARSED_ID, source.schema)]) {
-    if (answer.type === 'failure') throw new Error(`cedar policies do not parse: ${answer.errors.map((e) => e.message).join('; ')}`);
+  const parts = policySetTextToParts(source.policies);
+  if (parts.type === 'failure') fail('cedar policies do not parse', parts.errors);
+  if (parts.policy_templates.length > 0) throw new Error('cedar policies: templates are not used by Conductor');
+  const byId: Record<string, string> = {};
+  const notes = new Map<string, PolicyNote>();
+  for (const text of parts.policies) {
+    const json = policyToJson(text);
+    if (json.type === 'failure') fail('cedar policy does not parse', json.errors);
+    const { id, advice } = json.json.annotations ?? {};
+    if (!id) throw new Error(`cedar policy without an @id annotation:\n${text}`);
+    if (notes.has(id)) throw new Error(`cedar policies: @id("${id}") is used twice`);
+    byId[id] = text;
+    notes.set(id, { id, effect: json.json.effect, advice: advice || undefined });
   }
-  preparsed = true;
+  for (const answer of [preparsePolicySet(PREPARSED_ID, { staticPolicies: byId }), preparseSchema(PREPARSED_ID, source.schema)]) {
+    if (answer.type === 'failure') fail('cedar policies do not parse', answer.errors);
+  }
+  compiled = { byId, notes };
+  return compiled;
+}
+
+/** Every policy's `@id`, effect and `@advice`, in file order. */
+export function policyNotes(): PolicyNote[] {
+  return [...ensureCompiled().notes.values()];
 }
 
 /** Schema-validates the policy set; returns the error messages (empty when the policies are sound). */
@@ -59,45 +126,96 @@ export function validatePolicies(): string[] {
   return answer.validationErrors.map((e) => `${e.policyId}: ${e.error.message}`);
 }
 
+interface Request {
+  principal: EntityJson;
+  action: EntityUidJson;
+  resource: EntityJson;
+  context: Record<string, CedarValueJson>;
+}
+
 /**
- * Asks Cedar whether `principal` may perform `action` on `resource`. The principal's claims
- * become the User entity's attributes; the request is validated against the schema, so a
- * policy/schema drift fails loudly instead of silently denying.
+ * The Cedar request for a principal: a User's attributes are its token's claims, an Automation's
+ * only its actor. No entity has parents: membership is by attribute, not hierarchy.
  */
-export function decide(principal: Claims, action: Action, resource: Resource): boolean {
-  ensurePreparsed();
-  const user = { type: 'User', id: principal.sub };
-  const target = resource.type === 'Tenant' ? { type: 'Tenant', id: resource.id } : { type: 'Platform', id: PLATFORM_ID };
-  const entities: EntityJson[] = [
-    {
-      uid: user,
-      attrs: {
-        tenant: principal.tenant,
-        tenants: principal.tenants,
-        roles: principal.roles,
-        scopes: principal.scopes,
-        clearance: principal.clearance,
-      },
-      parents: [],
-    },
-    { uid: target, attrs: resource.type === 'Tenant' ? { id: resource.id } : {}, parents: [] },
-  ];
+function request(principal: Principal, action: Action, resource: Resource, context: ApproveContext | undefined): Request {
+  const actor = actorOf(principal);
+  const subject: EntityJson = isAutomation(principal)
+    ? { uid: { type: 'Automation', id: principal.automation }, attrs: { actor }, parents: [] }
+    : {
+        uid: { type: 'User', id: principal.sub },
+        attrs: {
+          actor,
+          tenant: principal.tenant,
+          tenants: principal.tenants,
+          roles: principal.roles,
+          scopes: principal.scopes,
+          clearance: principal.clearance,
+          purposes: principal.purposes,
+        },
+        parents: [],
+      };
+  const target: EntityJson =
+    resource.type === 'Tenant'
+      ? { uid: { type: 'Tenant', id: resource.id }, attrs: { id: resource.id }, parents: [] }
+      : { uid: { type: 'Platform', id: PLATFORM_ID }, attrs: {}, parents: [] };
+  return { principal: subject, action: { type: 'Action', id: action }, resource: target, context: context ? { ...context } : {} };
+}
+
+/**
+ * Asks Cedar whether `principal` may perform `action` on `resource`. The request is validated
+ * against the schema, so a policy/schema drift fails loudly instead of silently denying.
+ */
+export function evaluate<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): Decision {
+  ensureCompiled();
+  const r = request(principal, action, resource, context[0]);
   const answer = statefulIsAuthorized({
-    principal: user,
-    action: { type: 'Action', id: action },
-    resource: target,
-    context: {},
+    principal: r.principal.uid,
+    action: r.action,
+    resource: r.resource.uid,
+    context: r.context,
     preparsedSchemaName: PREPARSED_ID,
     validateRequest: true,
     preparsedPolicySetId: PREPARSED_ID,
-    entities,
+    entities: [r.principal, r.resource],
   });
-  if (answer.type === 'failure') {
-    throw new Error(`cedar evaluation failed: ${answer.errors.map((e) => e.message).join('; ')}`);
-  }
+  if (answer.type === 'failure') fail('cedar evaluation failed', answer.errors);
   const { decision, diagnostics } = answer.response;
   if (diagnostics.errors.length > 0) {
     throw new Error(`cedar policy errors: ${diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}`);
   }
-  return decision === 'allow';
+  return { allowed: decision === 'allow', determining: diagnostics.reason };
+}
+
+export function decide<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): boolean {
+  return evaluate(principal, action, resource, ...context).allowed;
+}
+
+/** The notes of the given policy ids, in that order. */
+export function notesOf(ids: string[]): PolicyNote[] {
+  const { notes } = ensureCompiled();
+  return ids.map((id) => notes.get(id) ?? { id, effect: 'permit', advice: undefined });
+}
+
+/**
+ * The permits that could allow this principal's type this action on this resource, whatever the
+ * principal's attributes: Cedar evaluates the request partially, with every principal attribute
+ * unknown, and the permits left undecided (or already satisfied) are the ones whose scope fits.
+ * Used to explain a default deny, which has no determining policy.
+ */
+export function permitsThatCouldApply<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): PolicyNote[] {
+  const { byId, notes } = ensureCompiled();
+  const r = request(principal, action, resource, context[0]);
+  const unknownAttrs = Object.fromEntries(Object.keys(r.principal.attrs).map((name) => [name, { __extn: { fn: 'unknown', arg: name } }]));
+  const answer = isAuthorizedPartial({
+    principal: r.principal.uid,
+    action: r.action,
+    resource: r.resource.uid,
+    context: r.context,
+    policies: { staticPolicies: byId },
+    entities: [{ ...r.principal, attrs: unknownAttrs }, r.resource],
+  });
+  if (answer.type === 'failure') fail('cedar partial evaluation failed', answer.errors);
+  const { satisfied, nontrivialResiduals } = answer.response;
+  const open = new Set([...satisfied, ...nontrivialResiduals]);
+  return [...notes.values()].filter((note) => note.effect === 'permit' && open.has(note.id));
 }

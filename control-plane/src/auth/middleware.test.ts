@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
-import { startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
+import { expectError } from '../testing/api-error.ts';
+import { startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,14 +11,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function expectError(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.message).toBeTruthy();
-  expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
-}
 
 describe('requireAuth', () => {
   it('rejects a request without a token', async () => {
@@ -79,8 +72,25 @@ describe('requireAuth', () => {
     await expectError(await t.call('GET', '/v1/tenants', { token }), 401, 'UNAUTHENTICATED');
   });
 
+  it('rejects a token whose subject claims to be automation', async () => {
+    const token = await t.token({ ...tenantAdmin('acme'), sub: 'automation:metrics-retention' });
+    await expectError(await t.call('GET', '/v1/tenants', { token }), 401, 'UNAUTHENTICATED');
+  });
+
   it('accepts a valid token', async () => {
     const res = await t.call('GET', '/v1/tenants', { token: await t.token(tenantAdmin('acme')) });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('authorize', () => {
+  it('answers a denial with 403 FORBIDDEN explained by the policy that denied it', async () => {
+    const res = await t.call('PATCH', '/v1/tenants/acme', { token: await t.token(tenantReader('acme')), body: { name: 'Renamed' } });
+    expect(await expectError(res, 403, 'FORBIDDEN')).toBe('write on tenant "acme" requires scope admin.write (policy change-needs-admin-write)');
+  });
+
+  it('lets the request through to the route when Cedar allows (here: no such tenant yet)', async () => {
+    const res = await t.call('PATCH', '/v1/tenants/acme', { token: await t.token(tenantAdmin('acme')), body: { name: 'Acme' } });
+    await expectError(res, 404, 'NOT_FOUND');
   });
 });

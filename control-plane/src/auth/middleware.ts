@@ -4,7 +4,8 @@ import { ClaimsSchema, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/sche
 import { ErrorCode } from '@conductor/sdk';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { decide, type Action, type Resource } from './cedar.ts';
+import { authorizeAs } from './authorize.ts';
+import type { Action, ContextArgs, Resource } from './cedar.ts';
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
 const keySets = new WeakMap<JWK[], KeySet>();
@@ -43,21 +44,7 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Cedar decides; a denial becomes 403 FORBIDDEN naming what the caller lacks. */
-export async function authorize(c: Context<AppEnv>, action: Action, resource: Resource): Promise<void> {
-  const principal = c.var.principal;
-  if (decide(principal, action, resource)) return;
-  const missing: string[] = [];
-  if (action === 'ingestMetrics') missing.push('scope edge.metrics');
-  else if (action === 'readMetrics') missing.push('scope metrics.read or role platform-admin');
-  else if (action === 'write' && !principal.scopes.includes('admin.write')) missing.push('scope admin.write');
-  if (resource.type === 'Tenant') {
-    if (resource.id !== principal.tenant && !principal.tenants.includes(resource.id)) missing.push(`membership of tenant "${resource.id}"`);
-  } else if (action === 'write') {
-    if (!principal.roles.includes('platform-admin')) missing.push('role platform-admin');
-  } else if (action === 'read') {
-    missing.push('one of the scopes admin.read, admin.write, edge.config');
-  }
-  const target = resource.type === 'Tenant' ? `tenant "${resource.id}"` : action === 'write' || action === 'read' ? 'platform configuration' : 'platform metrics';
-  throw new ApiError(403, ErrorCode.FORBIDDEN, `${action} on ${target} requires ${missing.join(' and ') || 'a matching policy'}`);
+/** Authorizes the request's principal (see authorizeAs); a denial is 403 FORBIDDEN naming what the policies require. */
+export async function authorize<A extends Action>(c: Context<AppEnv>, action: A, resource: Resource, ...context: ContextArgs<A>): Promise<void> {
+  authorizeAs(c.var.principal, action, resource, ...context);
 }

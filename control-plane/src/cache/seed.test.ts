@@ -35,10 +35,10 @@ describe('seedCachePolicy', () => {
     ]);
     const trail = await auditTrail(db);
     expect(trail.map((r) => [r.actor, r.action])).toEqual([
-      ['system:seed', 'safelist.publish'],
-      ['system:seed', 'invalidation.create'],
-      ['system:seed', 'invalidation.create'],
-      ['system:seed', 'invalidation.create'],
+      ['automation:seed', 'safelist.publish'],
+      ['automation:seed', 'invalidation.create'],
+      ['automation:seed', 'invalidation.create'],
+      ['automation:seed', 'invalidation.create'],
     ]);
   });
 

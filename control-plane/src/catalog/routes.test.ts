@@ -4,7 +4,8 @@ import { catalogOps, catalogServices, whatifBacktests } from '@conductor/schema/
 import type { Service, ServiceOp, SweepPoint } from '@conductor/schema/contracts/catalog';
 import { bucketIndex, bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import { edgeLatencyBuckets, edgeMetricMinutes } from '@conductor/schema/metrics';
-import { auditTrail, expectError } from '../cache/testing.ts';
+import { auditTrail } from '../cache/testing.ts';
+import { expectError } from '../testing/api-error.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 import { safelistedIdsByName } from './queries.ts';

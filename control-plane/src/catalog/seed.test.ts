@@ -145,6 +145,6 @@ describe('seeding', () => {
     const text = readFileSync(DEMO_CATALOG_FILE, 'utf8').replace('p95TargetMs: 120', 'p95TargetMs: 110');
     expect(await seedCatalog(database.db, text, 'examples/origin/catalog.yaml')).toEqual({ services: 0, ops: 1 });
     const [latest] = await listAudit(database.db, { limit: 1 });
-    expect(latest).toMatchObject({ actor: 'system:seed', action: 'catalog.op.put', target: 'catalog-op:entity-by-id' });
+    expect(latest).toMatchObject({ actor: 'automation:seed', action: 'catalog.op.put', target: 'catalog-op:entity-by-id' });
   });
 });

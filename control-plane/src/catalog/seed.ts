@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { CatalogFileSchema, ServiceOpInputSchema, toServiceOpSpec, type ServiceOpSpec, type ServiceInput } from '@conductor/schema/contracts/catalog';
+import type { Actor } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
+import { SEED_ACTOR } from '../seed/actor.ts';
 import { demoFilePath } from '../seed/demo-files.ts';
 import { putService, putServiceOp } from './service.ts';
 
@@ -106,7 +108,7 @@ export function planCatalog(text: string, file: string): CatalogPlan {
  * like any admin write), all in one transaction: an invalid file changes nothing. Idempotent: a
  * rerun of the same file writes and audits nothing. Returns how many rows changed.
  */
-export async function seedCatalog(db: Db, text: string, file: string, actor = 'system:seed'): Promise<{ services: number; ops: number }> {
+export async function seedCatalog(db: Db, text: string, file: string, actor: Actor = SEED_ACTOR): Promise<{ services: number; ops: number }> {
   const plan = planCatalog(text, file);
   const changed = { services: 0, ops: 0 };
   await db.transaction(async (tx) => {
@@ -127,6 +129,6 @@ export async function seedCatalog(db: Db, text: string, file: string, actor = 's
 }
 
 /** The demo catalog (examples/origin/catalog.yaml); needs the demo safelist seeded first. */
-export function seedDemoCatalog(db: Db, actor?: string): Promise<{ services: number; ops: number }> {
+export function seedDemoCatalog(db: Db, actor?: Actor): Promise<{ services: number; ops: number }> {
   return seedCatalog(db, readFileSync(DEMO_CATALOG_FILE, 'utf8'), 'examples/origin/catalog.yaml', actor);
 }

@@ -1,5 +1,6 @@
 import { formatDecimal, type ServiceInput, type Service, type ServiceOp, type ServiceOpSpec } from '@conductor/schema/contracts/catalog';
 import { ErrorCode } from '@conductor/sdk';
+import type { Actor } from '../auth/principal.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
@@ -64,7 +65,7 @@ function serviceValues(name: string, input: ServiceInput) {
  * depends on must already be in the catalog. Returns whether anything changed (a rerun of the
  * same values writes and audits nothing).
  */
-export async function putService(tx: Db, actor: string, name: string, input: ServiceInput): Promise<{ service: Service; changed: boolean }> {
+export async function putService(tx: Db, actor: Actor, name: string, input: ServiceInput): Promise<{ service: Service; changed: boolean }> {
   if (input.dependsOn.includes(name)) throw new ApiError(400, ErrorCode.VALIDATION_FAILED, `service "${name}" cannot depend on itself`);
   const known = await existingServiceNames(tx, input.dependsOn);
   const missing = input.dependsOn.filter((d) => !known.has(d));
@@ -77,7 +78,7 @@ export async function putService(tx: Db, actor: string, name: string, input: Ser
 }
 
 /** Creates or replaces an op; its service and (when linked) its safelisted operation must exist. */
-export async function putServiceOp(tx: Db, actor: string, spec: ServiceOpSpec): Promise<{ op: ServiceOp; changed: boolean }> {
+export async function putServiceOp(tx: Db, actor: Actor, spec: ServiceOpSpec): Promise<{ op: ServiceOp; changed: boolean }> {
   if ((await existingServiceNames(tx, [spec.service])).size === 0) {
     throw new ApiError(400, ErrorCode.UNKNOWN_SERVICE, `op "${spec.id}" names unknown service "${spec.service}"`);
   }

@@ -92,14 +92,14 @@ describe('conductor token', () => {
 
     const { payload, protectedHeader } = await verify(run.stdout.trim());
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: secrets.publicJwk.kid });
-    expect(payload).toMatchObject({ sub: 'ops@acme', tenant: 'acme', tenants: ['globex'], roles: ['admin', 'viewer'], scopes: ['admin.write'], clearance: 0 });
+    expect(payload).toMatchObject({ sub: 'ops@acme', tenant: 'acme', tenants: ['globex'], roles: ['admin', 'viewer'], scopes: ['admin.write'], clearance: 0, purposes: [] });
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
-  it('defaults the subject and honours --ttl and --clearance', async () => {
-    const run = await conductor(['token', '--tenant', 'globex', '--ttl', '15m', '--clearance', '3']);
+  it('defaults the subject and honours --ttl, --clearance and --purposes', async () => {
+    const run = await conductor(['token', '--tenant', 'globex', '--ttl', '15m', '--clearance', '3', '--purposes', 'investigation, audit']);
     const { payload } = await verify(run.stdout.trim());
-    expect(payload).toMatchObject({ sub: 'user:globex', tenant: 'globex', roles: [], scopes: [], clearance: 3 });
+    expect(payload).toMatchObject({ sub: 'user:globex', tenant: 'globex', roles: [], scopes: [], clearance: 3, purposes: ['investigation', 'audit'] });
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
@@ -121,6 +121,7 @@ describe('conductor token', () => {
     ['a bad ttl', ['token', '--tenant', 'acme', '--ttl', 'forever'], /invalid --ttl/],
     ['an unknown option', ['token', '--tenant', 'acme', '--admin'], /Unknown option '--admin'/],
     ['a clearance out of range', ['token', '--tenant', 'acme', '--clearance', '9'], /--clearance/],
+    ['an automation subject', ['token', '--tenant', 'acme', '--sub', 'automation:seed'], /--sub must not start with "automation:"/],
   ])('exits 2 with a message on %s', async (_label, args, message) => {
     const run = await conductor(args);
     expect(run.code).toBe(2);
@@ -177,7 +178,7 @@ describe('conductor purge', () => {
   });
 
   it('exits 1 with the edge’s error code when the edge rejects the purge', async () => {
-    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { PURGE_SIGNING_SECRET: 'not-the-edge-secret' });
+    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { PURGE_SIGNING_SECRET: 'not-the-edge-secret-but-long-enough' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error SIGNATURE_INVALID: .*\(HTTP 401\)\n$/);
     expect(run.stdout).toBe('');
@@ -189,6 +190,13 @@ describe('conductor purge', () => {
     const run = await conductor(['purge', '--tenant', 'acme', '--all', '--edge', closed.url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error EDGE_UNAVAILABLE: /);
+  });
+
+  it('exits 2 without sending anything when PURGE_SIGNING_SECRET is under 32 characters', async () => {
+    const run = await conductor(['purge', '--tenant', 'acme', '--all'], { EDGE_URL: idle.url, PURGE_SIGNING_SECRET: 'sixteen-chars-ok' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/PURGE_SIGNING_SECRET: at least 32 characters/);
+    expect(idle.received).toHaveLength(0);
   });
 
   it.concurrent.each([

@@ -2,7 +2,7 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import { MAX_BODY_BYTES } from '../app.ts';
-import { expectError } from '../cache/testing.ts';
+import { expectError } from '../testing/api-error.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
 import { pruneMetrics } from './retention.ts';
 import { EDGE_METRICS_MAX_BODY_BYTES } from './routes.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketValue, quantile } from '@conductor/schema/contracts/latency-histogram';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
-import { expectError } from '../cache/testing.ts';
+import { expectError } from '../testing/api-error.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
 import { upsertTenant } from '../tenants/queries.ts';
 import { cumulativeBuckets, DURATION_LE_MS } from './exposition.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quantile, RELATIVE_ACCURACY } from '@conductor/schema/contracts/latency-histogram';
 import type { EdgeMetricSeries } from '@conductor/schema/contracts/metrics';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
-import { expectError } from '../cache/testing.ts';
+import { expectError } from '../testing/api-error.ts';
 import { ingestBatch } from '../metrics/service.ts';
 import { batch, histogramOf, ingest, minutesAgo, OP_A, OP_B, series } from '../metrics/testing.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';

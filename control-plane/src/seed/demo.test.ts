@@ -34,6 +34,6 @@ describe('seedDemo', () => {
     await seedDemo(database.db);
     expect((await listTenants(database.db)).find((t) => t.id === 'globex')?.strictSafelist).toBe(true);
     const [latest] = await listAudit(database.db, { tenantId: 'globex', limit: 1 });
-    expect(latest).toMatchObject({ actor: 'system:seed', action: 'tenant.seed' });
+    expect(latest).toMatchObject({ actor: 'automation:seed', action: 'tenant.seed' });
   });
 });

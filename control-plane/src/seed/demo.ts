@@ -5,13 +5,12 @@ import { seedCachePolicy } from '../cache/seed.ts';
 import { seedDemoCatalog } from '../catalog/seed.ts';
 import type { Db } from '../db/client.ts';
 import { upsertTenant } from '../tenants/queries.ts';
+import { SEED_ACTOR } from './actor.ts';
 import { readDemoJson } from './demo-files.ts';
 
 const DemoTenantsSchema = z.object({
   tenants: z.array(z.object({ id: TenantIdSchema, name: z.string().min(1), strictSafelist: z.boolean() })),
 });
-
-export const SEED_ACTOR = 'system:seed';
 
 /**
  * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map,

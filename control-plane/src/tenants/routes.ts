@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { CreateTenantSchema, TenantSchema, UpdateTenantSchema } from '@conductor/schema/contracts/tenants';
-import { PLATFORM } from '../auth/cedar.ts';
+import { decide, PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
-import { decide } from '../auth/cedar.ts';
 import { errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { listTenants } from './queries.ts';
@@ -46,7 +45,7 @@ export const routes = createRouter()
     }),
     async (c) => {
       await authorize(c, 'write', PLATFORM);
-      const tenant = await createTenant(c.var.deps.db, c.var.principal, c.req.valid('json'));
+      const tenant = await createTenant(c.var.deps.db, c.var.principal.sub, c.req.valid('json'));
       return c.json(tenant, 201);
     },
   )
@@ -66,7 +65,7 @@ export const routes = createRouter()
     async (c) => {
       const { id } = c.req.valid('param');
       await authorize(c, 'write', { type: 'Tenant', id });
-      const tenant = await changeTenant(c.var.deps.db, c.var.principal, id, c.req.valid('json'));
+      const tenant = await changeTenant(c.var.deps.db, c.var.principal.sub, id, c.req.valid('json'));
       return c.json(tenant, 200);
     },
   );

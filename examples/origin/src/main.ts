@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultDataDir, ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { PurgeSecretSchema } from '@conductor/sdk';
+import { silenceSqliteExperimentalWarning } from '@conductor/sdk/sqlite-warning';
 import { startOrigin } from './server.ts';
 
 // `npm start` (and anyone by hand) runs the example origin through this entry; config comes from env only.
@@ -9,13 +11,16 @@ const EnvSchema = z.object({
   ORIGIN_HOST: z.string().default('127.0.0.1'),
   CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8788'),
   EDGE_URL: z.url().default('http://127.0.0.1:8787'),
-  PURGE_SIGNING_SECRET: z.string().min(16).optional(),
+  PURGE_SIGNING_SECRET: PurgeSecretSchema.optional(),
   ORIGIN_LATENCY_MS: z.coerce.number().int().min(0).default(30),
   ORIGIN_CONCURRENCY_LIMIT: z.coerce.number().int().min(1).optional(),
   /** The purge outbox file lives here; default `<CONDUCTOR_DATA_DIR>/origin`. */
   ORIGIN_DATA_DIR: z.string().min(1).optional(),
   ORIGIN_PURGE_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
 });
+
+// The purge outbox loads node:sqlite; its ExperimentalWarning is known. Every other warning still prints.
+silenceSqliteExperimentalWarning();
 
 const parsed = EnvSchema.safeParse(process.env);
 if (!parsed.success) {

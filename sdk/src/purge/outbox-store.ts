@@ -3,7 +3,7 @@
 // transactional outboxes, and an origin's purge queue must not need a database server.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { PurgeRequest } from '../contracts/purge.ts';
 
 /** One purge waiting for (or given up on by) the edge. */
@@ -31,6 +31,9 @@ interface Row {
   last_error: string | null;
 }
 
+/** PRAGMA synchronous answers a number; these are its names, in order. */
+const SYNCHRONOUS = ['off', 'normal', 'full', 'extra'] as const;
+
 /** `:memory:` keeps the queue in the process only (tests, an origin started without a data dir). */
 export const IN_MEMORY = ':memory:';
 
@@ -51,7 +54,8 @@ CREATE INDEX IF NOT EXISTS purge_outbox_due ON purge_outbox (state, next_attempt
 /**
  * The outbox's file: one SQLite table. WAL with `synchronous = FULL` fsyncs the log on every
  * commit, so a row is on disk when `insert` returns, and a crash (even of the machine) cannot
- * lose an acknowledged purge. Every change is one statement, i.e. its own transaction.
+ * lose an acknowledged purge, as far as the storage honours fsync (docs/adr/0008). Every change
+ * is one statement, i.e. its own transaction.
  */
 export class OutboxStore {
   private readonly db: DatabaseSync;
@@ -59,7 +63,10 @@ export class OutboxStore {
 
   constructor(path: string) {
     if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
+    // Loaded here rather than imported: loading node:sqlite prints its ExperimentalWarning, and a
+    // process that silences it (sqlite-warning.ts) must get the chance to first, whatever it imports.
+    const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite');
+    this.db = new Database(path);
     // A second process on the same file (two origins sharing a data dir) waits instead of failing;
     // both may then deliver the same row, which the edge's purgeId dedupe turns into a no-op.
     this.db.exec('PRAGMA busy_timeout = 5000');
@@ -113,6 +120,16 @@ export class OutboxStore {
   counts(): { depth: number; oldestEnqueuedAt: number | null } {
     const row = this.stmt.counts.get() as { depth: number; oldest: number | null };
     return { depth: row.depth, oldestEnqueuedAt: row.oldest };
+  }
+
+  /**
+   * How this connection commits (docs/adr/0008). `synchronous` belongs to the connection, not the
+   * file, so only the store can answer for it.
+   */
+  durability(): { journalMode: string; synchronous: 'off' | 'normal' | 'full' | 'extra' } {
+    const { journal_mode: journalMode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
+    const { synchronous } = this.db.prepare('PRAGMA synchronous').get() as { synchronous: number };
+    return { journalMode, synchronous: SYNCHRONOUS[synchronous]! };
   }
 
   close(): void {

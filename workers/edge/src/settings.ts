@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from '@conductor/sdk';
+import { ErrorCode, PurgeSecretSchema } from '@conductor/sdk';
 import { EdgeError } from './http/errors.ts';
 
 const SettingsSchema = z.object({
@@ -9,7 +9,7 @@ const SettingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{0,32}$/, 'letters, digits and dashes')
     .optional(),
-  PURGE_SIGNING_SECRET: z.string().min(16, 'at least 16 characters'),
+  PURGE_SIGNING_SECRET: PurgeSecretSchema,
   CONTROL_PLANE_TOKEN: z.string().min(1),
   ORIGIN_TIMEOUT_MS: milliseconds(10_000, 100, 120_000),
   METRICS_FLUSH_MS: milliseconds(10_000, 10, 600_000),

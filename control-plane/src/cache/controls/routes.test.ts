@@ -5,7 +5,8 @@ import { sha256Hex } from '@conductor/sdk';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
-import { auditTrail, expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
+import { auditTrail } from '../testing.ts';
 
 const ENTITY_V2 = 'query EntityById($id: ID!) { entity(id: $id) { id name kind } }';
 const ENTITY_V3 = 'query EntityById($id: ID!) { entity(id: $id) { id kind } }';

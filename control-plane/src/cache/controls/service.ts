@@ -1,5 +1,6 @@
 import type { CacheControls } from '@conductor/schema/contracts/cache-admin';
 import { ErrorCode } from '@conductor/sdk';
+import type { Actor } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -32,7 +33,7 @@ export async function getCacheControls(db: Db): Promise<CacheControls> {
 }
 
 /** The global switch; a call that changes nothing writes (and audits) nothing. */
-export async function setGlobalCaching(db: Db, actor: string, enabled: boolean): Promise<CacheControls> {
+export async function setGlobalCaching(db: Db, actor: Actor, enabled: boolean): Promise<CacheControls> {
   await db.transaction(async (tx) => {
     await lockCacheConfig(tx);
     const before = await getEdgeSettings(tx);
@@ -50,7 +51,7 @@ export async function setGlobalCaching(db: Db, actor: string, enabled: boolean):
 }
 
 /** The switch of one operation name: every stored version of it, in one transaction. */
-export async function setOperationCachingByName(db: Db, actor: string, name: string, enabled: boolean): Promise<CacheControls> {
+export async function setOperationCachingByName(db: Db, actor: Actor, name: string, enabled: boolean): Promise<CacheControls> {
   await db.transaction(async (tx) => {
     // Same lock as safelist writes, so a version published concurrently either exists before
     // this update (and is switched with the rest) or inherits the new value after it.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeConfigSchema, type EdgeConfig } from '@conductor/schema/contracts/edge-config';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
-import { expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
 
 let t: TestApp;
 let admin: string;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeInvalidation } from '@conductor/schema/contracts/edge-config';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
-import { auditTrail, expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
+import { auditTrail } from '../testing.ts';
 
 let t: TestApp;
 let admin: string;

@@ -1,5 +1,6 @@
 import { canonicalJson, ErrorCode } from '@conductor/sdk';
 import type { EdgeInvalidation, VarsSelector } from '@conductor/schema/contracts/edge-config';
+import type { Actor } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -16,7 +17,7 @@ export interface PutResult {
 /** Upsert; a PUT that changes nothing writes nothing (and so leaves no audit row). */
 export async function putInvalidation(
   db: Db,
-  actor: string,
+  actor: Actor,
   mutationOp: string,
   affectedOp: string,
   varsSelector: VarsSelector,
@@ -44,7 +45,7 @@ export async function putInvalidation(
   });
 }
 
-export async function removeInvalidation(db: Db, actor: string, mutationOp: string, affectedOp: string): Promise<void> {
+export async function removeInvalidation(db: Db, actor: Actor, mutationOp: string, affectedOp: string): Promise<void> {
   await db.transaction(async (tx) => {
     await lockCacheConfig(tx);
     const current = await getInvalidation(tx, mutationOp, affectedOp);

@@ -7,7 +7,8 @@ import type { PurgeEvent } from '@conductor/schema/contracts/cache-admin';
 import { type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { seedDemo } from '../../seed/demo.ts';
 import { startTestApp, tenantAdmin, tenantReader, type TestApp } from '../../testing/app.ts';
-import { auditTrail, expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
+import { auditTrail } from '../testing.ts';
 
 /**
  * A real loopback HTTP receiver standing in for the edge's purge hook: it verifies the HMAC

@@ -1,6 +1,7 @@
 import type { OperationManifest, PublishResult } from '@conductor/schema/contracts/cache-admin';
 import type { CacheScope } from '@conductor/schema/contracts/edge-config';
 import { canonicalJson, documentId, ErrorCode } from '@conductor/sdk';
+import type { Actor } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -21,7 +22,7 @@ interface Planned extends AnalysedOperation {
 }
 
 /** All-or-nothing: every id and body is checked before anything is written, in one transaction. */
-export async function publishManifest(db: Db, actor: string, manifest: OperationManifest): Promise<PublishResult> {
+export async function publishManifest(db: Db, actor: Actor, manifest: OperationManifest): Promise<PublishResult> {
   const planned = await plan(manifest);
   return db.transaction(async (tx) => {
     await lockCacheConfig(tx);

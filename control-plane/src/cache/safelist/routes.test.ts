@@ -3,7 +3,8 @@ import { documentId, sha256Hex } from '@conductor/sdk';
 import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
-import { auditTrail, expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
+import { auditTrail } from '../testing.ts';
 
 const ENTITY = 'query EntityById($id: ID!) { entity(id: $id) { id name } }';
 const ENTITY_V2 = 'query EntityById($id: ID!) { entity(id: $id) { id name kind } }';

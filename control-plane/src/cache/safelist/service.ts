@@ -1,5 +1,6 @@
 import { canonicalJson, documentId, ErrorCode } from '@conductor/sdk';
 import type { CreateOperation, SafelistEntry, UpdateOperation } from '@conductor/schema/contracts/cache-admin';
+import type { Actor } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Db } from '../../db/client.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -33,7 +34,7 @@ export function toEntry(row: SafelistRow): SafelistEntry {
   };
 }
 
-export async function createOperation(db: Db, actor: string, input: CreateOperation): Promise<SafelistEntry> {
+export async function createOperation(db: Db, actor: Actor, input: CreateOperation): Promise<SafelistEntry> {
   const analysed = analyseDocument(input.document, input.name);
   const id = await documentId(input.document);
   if (input.id !== undefined && normaliseId(input.id) !== id) {
@@ -72,7 +73,7 @@ export async function createOperation(db: Db, actor: string, input: CreateOperat
   });
 }
 
-export async function patchOperation(db: Db, actor: string, id: string, patch: UpdateOperation): Promise<SafelistEntry> {
+export async function patchOperation(db: Db, actor: Actor, id: string, patch: UpdateOperation): Promise<SafelistEntry> {
   return db.transaction(async (tx) => {
     await lockCacheConfig(tx);
     const current = await getOperation(tx, id);
@@ -109,7 +110,7 @@ export async function patchOperation(db: Db, actor: string, id: string, patch: U
   });
 }
 
-export async function removeOperation(db: Db, actor: string, id: string): Promise<void> {
+export async function removeOperation(db: Db, actor: Actor, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     await lockCacheConfig(tx);
     const current = await getOperation(tx, id);

@@ -15,7 +15,8 @@ import { edgeMetricMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { EDGE_CONFIG_READER, PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
-import { auditTrail, expectError } from '../testing.ts';
+import { expectError } from '../../testing/api-error.ts';
+import { auditTrail } from '../testing.ts';
 
 // Synthetic edge metrics for one hour, shaped like the worked example of docs/ttl-tuning.md:
 // EntityById (TTL 60 s) served 10 000 cacheable requests with 75% hits, and its entries were

@@ -1,4 +1,4 @@
-import { createPurgeClient, PurgeError, type PurgeRequest, PurgeRequestSchema, variablesHash } from '@conductor/sdk';
+import { createPurgeClient, PurgeError, type PurgeRequest, PurgeRequestSchema, PurgeSecretSchema, variablesHash } from '@conductor/sdk';
 import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { CliError, parseOptions, UsageError, type Command } from '../command.ts';
 
@@ -59,7 +59,9 @@ The HMAC secret is $PURGE_SIGNING_SECRET, else the dev secret under $CONDUCTOR_D
     // Empty env values count as unset, as in shells that export VAR= to clear it.
     const edgeUrl = opts.edge ?? (io.env.EDGE_URL || DEFAULT_EDGE_URL);
     if (!URL.canParse(edgeUrl)) throw new UsageError(`invalid edge URL "${edgeUrl}"`);
-    const secret = io.env.PURGE_SIGNING_SECRET || (await ensureDevSecrets(io.env.CONDUCTOR_DATA_DIR || undefined)).purgeSecret;
+    const fromEnv = io.env.PURGE_SIGNING_SECRET ? PurgeSecretSchema.safeParse(io.env.PURGE_SIGNING_SECRET) : undefined;
+    if (fromEnv && !fromEnv.success) throw new UsageError(`PURGE_SIGNING_SECRET: ${fromEnv.error.issues[0]!.message}`);
+    const secret = fromEnv?.data ?? (await ensureDevSecrets(io.env.CONDUCTOR_DATA_DIR || undefined)).purgeSecret;
 
     try {
       const receipt = await createPurgeClient({ edgeUrl, secret }).purge(checked.data);

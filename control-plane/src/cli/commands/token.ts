@@ -1,4 +1,4 @@
-import { TenantIdSchema } from '@conductor/schema/contracts/auth';
+import { AUTOMATION_ACTOR_PREFIX, TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { parseOptions, splitList, UsageError, type Command } from '../command.ts';
@@ -9,7 +9,7 @@ const TTL_PATTERN = /^\d+\s*(s|sec|secs|m|min|mins|h|hr|hrs|hour|hours|d|day|day
 export const tokenCommand: Command = {
   name: 'token',
   summary: 'mint a JWT signed by the local dev key',
-  usage: `Usage: conductor token --tenant T [--roles a,b] [--scopes x,y] [--tenants t2,t3] [--sub S] [--clearance N] [--ttl 1h]
+  usage: `Usage: conductor token --tenant T [--roles a,b] [--scopes x,y] [--tenants t2,t3] [--sub S] [--clearance N] [--purposes p,q] [--ttl 1h]
 
 Prints only the JWT, signed with the Ed25519 dev key under $CONDUCTOR_DATA_DIR (default ./.data).
   --tenant     home tenant (claim "tenant")
@@ -17,7 +17,8 @@ Prints only the JWT, signed with the Ed25519 dev key under $CONDUCTOR_DATA_DIR (
   --scopes     comma-separated scopes, e.g. admin.write
   --tenants    further tenants a multi-tenant admin may act in
   --sub        subject (default user:<tenant>)
-  --clearance  0-5 (default 0)
+  --clearance  0-5 (default 0; 4 and up is high clearance)
+  --purposes   comma-separated purposes the token allows data to be used for, e.g. investigation
   --ttl        lifetime: seconds or 15m, 1h, 7d (default 1h)`,
 
   async run(args, io) {
@@ -28,6 +29,7 @@ Prints only the JWT, signed with the Ed25519 dev key under $CONDUCTOR_DATA_DIR (
       tenants: { type: 'string' },
       sub: { type: 'string' },
       clearance: { type: 'string' },
+      purposes: { type: 'string' },
       ttl: { type: 'string' },
     });
     if (!opts.tenant) throw new UsageError('--tenant is required');
@@ -41,6 +43,7 @@ Prints only the JWT, signed with the Ed25519 dev key under $CONDUCTOR_DATA_DIR (
       throw new UsageError('--clearance must be an integer from 0 to 5');
     }
     if (opts.sub !== undefined && !opts.sub.trim()) throw new UsageError('--sub must not be empty');
+    if (opts.sub?.startsWith(AUTOMATION_ACTOR_PREFIX)) throw new UsageError(`--sub must not start with "${AUTOMATION_ACTOR_PREFIX}" (automation never holds a token)`);
 
     const { privateJwk } = await ensureDevSecrets(io.env.CONDUCTOR_DATA_DIR || undefined);
     const token = await mintToken(privateJwk, {
@@ -50,6 +53,7 @@ Prints only the JWT, signed with the Ed25519 dev key under $CONDUCTOR_DATA_DIR (
       roles: splitList(opts.roles),
       scopes: splitList(opts.scopes),
       clearance,
+      purposes: splitList(opts.purposes),
       // Bare digits are seconds; jose reads a number as seconds too.
       ttl: opts.ttl === undefined ? undefined : /^\d+$/.test(opts.ttl) ? Number(opts.ttl) : opts.ttl,
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Claims } from '@conductor/schema/contracts/auth';
 import { VERIFIED_TOKEN_TTL_MS, VerifiedTokens } from './verified-tokens.ts';
 
-const CLAIMS: Claims = { sub: 'u', tenant: 'acme', tenants: [], roles: [], scopes: [], clearance: 0 };
+const CLAIMS: Claims = { sub: 'u', tenant: 'acme', tenants: [], roles: [], scopes: [], clearance: 0, purposes: [] };
 const NOW = 1_700_000_000_000;
 
 describe('VerifiedTokens', () => {
