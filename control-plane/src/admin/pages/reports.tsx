@@ -214,7 +214,7 @@ export const reportsPage: Page = {
                   formatX={clock}
                   xDomain={[Date.parse(f.from), Date.parse(f.to)]}
                   xTicks={timeTicks(Date.parse(f.from), Date.parse(f.to))}
-                  formatY={(y) => y.toFixed(0)}
+                  yInteger
                   series={[...new Set(inv.data.tenants.map((r) => r.tenant))].map((tenant) => ({
                     name: tenant,
                     points: inv.data.tenants.filter((r) => r.tenant === tenant).map((r) => ({ x: Date.parse(r.at), y: r.purges })),
