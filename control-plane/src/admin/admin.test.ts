@@ -203,6 +203,26 @@ describe('admin UI (server side, in-process)', () => {
     expect(rows.some((r) => r.startsWith('entities,2,'))).toBe(true);
   });
 
+  it('sweeps the what-if up to where the origin saturates, and marks that load', async () => {
+    const s = await session(platformToken);
+    // No edge metrics here: the catalog baseline of entity-by-id, 40 req/s on 2 × 8 servers of 32 ms, ρ = 0.08.
+    const html = await (await get('/admin/what-if?op=entity-by-id', s.cookie)).text();
+    expect(html).toContain('The origin saturates (ρ = 1) from load <strong>×12.5</strong> (about 500 client requests/s)');
+    expect(html).toMatch(/<g class="x-mark" data-x="12\.5">/);
+    expect(html).toMatch(/<th scope="row">hitLatencyMs<\/th><td class="num">1<\/td><td>default<\/td>/);
+    const csv = await (await get('/admin/download/what-if-sweep.csv?op=entity-by-id', s.cookie)).text();
+    const [header, ...rows] = csv.trim().split(/\r?\n/).map((line) => line.split(','));
+    const col = (name: string) => header!.indexOf(name);
+    const points = rows.map((r) => ({ factor: Number(r[col('load_factor')]), rho: Number(r[col('rho')]), saturated: r[col('saturated')] === 'true', p99: r[col('p99_ms')] }));
+    const stable = points.filter((p) => !p.saturated);
+    expect(Math.max(...stable.map((p) => p.rho))).toBeGreaterThanOrEqual(0.95);
+    expect(points.some((p) => p.saturated && p.p99 === '')).toBe(true);
+    expect(Math.max(...points.map((p) => p.factor))).toBeGreaterThan(12.5);
+    // The knee is in the data: p99 near saturation is many times p99 at today's load.
+    const p99At = (f: (p: (typeof points)[number]) => boolean) => Number(points.find(f)!.p99);
+    expect(p99At((p) => p.rho === Math.max(...stable.map((q) => q.rho)))).toBeGreaterThan(5 * p99At((p) => p.factor === 1));
+  });
+
   it("refuses a tenant admin a what-if over every tenant's traffic, with 403 and a clear message", async () => {
     const s = await session(await t.token(tenantAdmin('acme')));
     const res = await get('/admin/what-if?op=entities&traffic=all', s.cookie);
