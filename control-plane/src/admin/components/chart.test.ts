@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LineChart } from './chart.tsx';
 
-/** The y-axis labels of a rendered chart, bottom to top (the grid's right-aligned texts). */
-const yLabels = (html: string) => [...html.matchAll(/<text[^>]*text-anchor="end"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+/** The y-axis labels of a rendered chart, bottom to top. */
+const yLabels = (html: string) => [...html.matchAll(/<text class="y-tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 
 describe('LineChart', () => {
   it('labels a count axis with whole numbers only', async () => {

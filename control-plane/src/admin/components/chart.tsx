@@ -76,7 +76,7 @@ export function LineChart(props: LineChartProps) {
           {yTicks.map((t) => (
             <g>
               <line x1={M.left} x2={W - M.right} y1={sy(t)} y2={sy(t)} stroke="#d0d4da" stroke-width="1" />
-              <text x={M.left - 6} y={sy(t) + 4} text-anchor="end" font-size="11" fill="#333">
+              <text class="y-tick" x={M.left - 6} y={sy(t) + 4} text-anchor="end" font-size="11" fill="#333">
                 {formatY(t)}
               </text>
             </g>

@@ -134,7 +134,7 @@ async function Results({ ctx, s, plan }: { ctx: PageContext; s: Scenario; plan: 
           </tr>
           <tr>
             <th scope="row">p50 latency</th>
-            <td class="num">{here.saturated ? 'saturated' : ms(here.p50Ms)}</td>
+            <td class="num" data-metric="p50">{here.saturated ? 'saturated' : ms(here.p50Ms)}</td>
           </tr>
           <tr>
             <th scope="row">p95 latency (target {op.p95TargetMs} ms)</th>
