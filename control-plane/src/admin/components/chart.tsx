@@ -101,7 +101,8 @@ export function LineChart(props: LineChartProps) {
         {marks.map((m) => (
           <g class="x-mark" data-x={m.x}>
             <line x1={sx(m.x)} x2={sx(m.x)} y1={M.top} y2={M.top + ih} stroke="#8c1d18" stroke-width="1.5" stroke-dasharray="8 4" />
-            <text x={sx(m.x) - 4} y={M.top + 12} text-anchor="end" font-size="11" fill="#8c1d18">
+            {/* In the top margin, above the plotted lines. */}
+            <text x={sx(m.x)} y={M.top - 4} text-anchor="end" font-size="11" fill="#8c1d18">
               {m.label}
             </text>
           </g>

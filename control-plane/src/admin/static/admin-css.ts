@@ -57,6 +57,7 @@ button.danger { background: var(--err); border-color: var(--err); }
 .tile-list { margin: 0.25rem 0; padding-left: 1.25rem; }
 .tile-link { margin: auto 0 0; padding-top: 0.5rem; }
 .op-name { font-weight: 600; }
+.op-ref code { white-space: nowrap; word-break: normal; }
 .op-name.unknown { font-weight: normal; font-style: italic; color: var(--muted); }
 details.access { margin: 1rem 0; }
 .status-on { color: var(--ok); font-weight: 600; }
