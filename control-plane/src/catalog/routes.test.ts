@@ -223,6 +223,10 @@ describe('what-if', () => {
     expect(points.every((p) => p.costPerHourMicros === '96000')).toBe(true);
     const saturated = (await (await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', at: '2025-01-01T00:00:00Z', loadFactors: [20] } })).json()) as { points: SweepPoint[] };
     expect(saturated.points[0]).toMatchObject({ saturated: true, p95Ms: null, p99Ms: null, sloMet: false });
+    // Far load factors are allowed (an origin with headroom saturates only there), within a bound.
+    const far = (await (await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', at: '2025-01-01T00:00:00Z', loadFactors: [5_000] } })).json()) as { points: SweepPoint[] };
+    expect(far.points[0]).toMatchObject({ lambda: 200_000, saturated: true });
+    await expectError(await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', loadFactors: [1_000_001] } }), 400, 'VALIDATION_FAILED');
     const csv = await (await t.call('POST', '/v1/catalog/whatif/sweep?format=csv', { token: platform, body: { opId: 'entity-by-id', loadFactors: [1, 2] } })).text();
     expect(csv.trimEnd().split('\r\n')).toHaveLength(3);
   });
