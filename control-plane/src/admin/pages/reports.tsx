@@ -121,7 +121,12 @@ export const reportsPage: Page = {
         </form>
         <p class="detail">
           {who}, {f.from} – {f.to}
-          {f.op && `, operation ${f.op}`}.
+          {f.op && (
+            <>
+              , operation {f.op.startsWith('sha256:') ? <OpRef id={f.op} names={names} /> : f.op}
+            </>
+          )}
+          .
         </p>
 
         <Section id="p95" title="p95 delta: what the cache takes off the 95th percentile" csv={p95.ok ? dl('p95-delta.csv', base) : undefined}>
