@@ -274,12 +274,18 @@ export const WhatIfRequestSchema = z
   .strict();
 export type WhatIfRequest = z.output<typeof WhatIfRequestSchema>;
 
+/**
+ * Largest load factor a sweep takes: a million times today's load, because an origin with a large
+ * fleet and a trickle of misses saturates only far out, and the sweep must reach that point.
+ */
+export const MAX_SWEEP_LOAD_FACTOR = 1_000_000;
+
 /** POST /v1/catalog/whatif/sweep: the same scenario at several load factors (× the scenario's arrival rate). */
 export const WhatIfSweepRequestSchema = z
   .object({
     ...WhatIfBase,
     loadFactors: z
-      .array(z.number().min(0).max(1_000))
+      .array(z.number().min(0).max(MAX_SWEEP_LOAD_FACTOR))
       .min(1)
       .max(200)
       .default([0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]),

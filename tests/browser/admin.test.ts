@@ -6,12 +6,15 @@ import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { series } from '@conductor/control-plane/testing/metrics';
 import { startTestControlPlane, type TestControlPlane } from '@conductor/control-plane/testing/control-plane';
+import { PAGES } from '@conductor/control-plane/admin/pages';
+import { axeViolations, type AxeFinding } from './axe.ts';
 import { launchBrowser, screenshot, type Browser } from './browser.ts';
 
 /**
  * The admin UI in a real browser (Debian chromium through playwright-core) against a real,
- * seeded control plane on loopback: sign-in, editing, the what-if chart, exports, a forbidden
- * action. Each page is saved as a screenshot under test-artifacts/screenshots/.
+ * seeded control plane on loopback: sign-in, the overview's tiles, an axe-core scan of every page,
+ * editing, the what-if chart, exports, a forbidden action. Each page is saved as a screenshot under
+ * test-artifacts/screenshots/.
  */
 describe('admin UI in chromium', { timeout: 120_000 }, () => {
   let t: TestControlPlane;
@@ -20,6 +23,7 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
   let base: string;
   let platformToken: string;
   let tenantAdminToken: string;
+  let entityById: { id: string; name: string };
 
   beforeAll(async () => {
     t = await startTestControlPlane();
@@ -29,7 +33,7 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     tenantAdminToken = await mintToken(privateJwk, { tenant: 'acme', sub: 'user:admin@acme', scopes: ['admin.write'] });
     // Edge traffic for the reports, pushed the way the edge pushes it (its service token, the metrics API).
     const edgeToken = await mintToken(privateJwk, { tenant: 'conductor', sub: 'service:edge', roles: ['edge'], scopes: ['edge.config', 'edge.metrics'] });
-    const entityById = ((await api('/v1/safelist')).operations as { id: string; name: string }[]).find((o) => o.name === 'EntityById')!;
+    entityById = ((await api('/v1/safelist')).operations as { id: string; name: string }[]).find((o) => o.name === 'EntityById')!;
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const origin = Array.from({ length: 300 }, (_, i) => 40 + (i % 30));
     const ingest = await fetch(`${base}/v1/metrics/edge`, {
@@ -47,6 +51,9 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
       }),
     });
     expect(ingest.status).toBe(202);
+    // An admin purge for the overview's purge tile. No edge runs here, so it is recorded as failed; either way it is in the history.
+    const purger = await mintToken(privateJwk, { tenant: 'conductor', sub: 'user:root', roles: ['platform-admin'], scopes: ['admin.write'], tenants: ['acme'] });
+    await fetch(`${base}/v1/purge`, { method: 'POST', headers: { authorization: `Bearer ${purger}`, 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'acme', opId: entityById.id }) });
     browser = await launchBrowser();
     page = browser.page;
   }, 120_000);
@@ -70,6 +77,7 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
   it('signs in with the development button and shows the overview', async () => {
     await page.goto(`${base}/admin/catalog`);
     expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, '01-sign-in');
     await page.getByRole('button', { name: 'Sign in as development platform admin' }).click();
     await page.waitForURL(`${base}/admin/catalog`);
@@ -82,6 +90,36 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     expect(await page.getByText('user:dev-admin').first().isVisible()).toBe(true);
     await screenshot(page, '02-overview');
+  });
+
+  it('opens on tiles fed by the edge metrics ingest, each linking to its page', async () => {
+    await page.goto(`${base}/admin`);
+    const tile = (id: string) => page.locator(`section[data-tile="${id}"]`);
+    // 900 HIT and 300 MISS for acme's EntityById, pushed through POST /v1/metrics/edge.
+    expect(await tile('hit-ratio').locator('[data-metric="hit-ratio"]').textContent()).toBe('75.0 %');
+    expect(await tile('hit-ratio').textContent()).toContain('of 1,200 requests');
+    const worst = tile('p95-delta').locator('tbody tr');
+    expect(await worst.count()).toBe(1);
+    expect(await worst.getByRole('rowheader').textContent()).toMatch(new RegExp(`^EntityById ${entityById.id.slice(7, 19)}… · acme$`));
+    expect(await tile('alerts').textContent()).toContain('ConductorPurgeFailures (critical), tenant acme');
+    const purge = tile('purges').locator('tbody tr').first();
+    expect(await purge.textContent()).toContain(`operation EntityById ${entityById.id.slice(7, 19)}…`);
+    expect(await purge.locator('code').getAttribute('title')).toBe(entityById.id);
+    expect(await tile('caching').locator('[data-metric="caching"]').textContent()).toBe('Caching on');
+    expect(await page.locator('section[data-tile]').evaluateAll((ss) => ss.map((s) => s.getAttribute('data-state')))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    await screenshot(page, '02-overview-tiles');
+
+    for (const [link, path] of [
+      ['Hit ratio over time', '/admin/reports'],
+      ['p95 delta report', '/admin/reports'],
+      ['All alerts', '/admin/reports'],
+      ['Purge history', '/admin/purges'],
+      ['Emergency controls', '/admin/controls'],
+    ] as const) {
+      await page.goto(`${base}/admin`);
+      await page.getByRole('main').getByRole('link', { name: link, exact: true }).click();
+      await expect.poll(() => new URL(page.url()).pathname, { message: link }).toBe(path);
+    }
   });
 
   it('is keyboard operable: the skip link is the first stop and moves focus to the main content', async () => {
@@ -114,6 +152,35 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     }
   });
 
+  it('passes an axe-core scan (WCAG 2.1 A and AA) on every admin page', async () => {
+    // Every page listed in PAGES, found by following the UI's own links from the overview, so a page a later change adds is
+    // scanned without touching this test (and one no link reaches fails it).
+    const patterns = PAGES.map((p) => ({ path: p.path, re: new RegExp(`^/admin${p.path === '/' ? '' : p.path.replace(/:[^/]+/g, '[^/]+')}/?$`) }));
+    const scanned = new Map<string, string>();
+    const findings: (AxeFinding & { url: string })[] = [];
+    const queue = [`${base}/admin`];
+    const seen = new Set<string>();
+    while (queue.length > 0 && seen.size < 500) {
+      const url = queue.shift()!;
+      if (seen.has(url)) continue;
+      seen.add(url);
+      const pattern = patterns.find((p) => p.re.test(new URL(url).pathname));
+      if (!pattern || scanned.has(pattern.path)) continue;
+      const res = await page.goto(url);
+      expect(res?.status(), url).toBe(200);
+      scanned.set(pattern.path, url);
+      for (const f of await axeViolations(page)) findings.push({ ...f, url });
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const href of links) {
+        const next = new URL(href);
+        next.hash = '';
+        if (next.origin === new URL(base).origin && next.pathname.startsWith('/admin')) queue.push(next.toString());
+      }
+    }
+    expect(PAGES.map((p) => p.path).filter((p) => !scanned.has(p)), 'pages no link reaches').toEqual([]);
+    expect(findings).toEqual([]);
+  });
+
   it('edits a catalog operation', async () => {
     await page.goto(`${base}/admin/catalog`);
     await page.getByRole('link', { name: 'Edit Entity by id' }).click();
@@ -137,16 +204,41 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     const before = await page.locator('#whatif-results td[data-metric="lambda"]').textContent();
     const markerBefore = await latency.locator('line.marker').getAttribute('x1');
 
-    // Keyboard on the range slider: each ArrowRight adds one step (0.05); the results re-render in place.
-    await page.getByLabel('Load factor (× baseline arrival rate) (slider)').focus();
+    // Keyboard on the range slider: each ArrowRight adds one step (sized to the sweep's range); the results re-render in place.
+    const slider = page.getByLabel('Load factor (× baseline arrival rate) (slider)');
+    const target = String(Number((1 + 10 * Number(await slider.getAttribute('step'))).toFixed(6)));
+    await slider.focus();
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
-    expect(await page.getByLabel('Load factor (× baseline arrival rate)', { exact: true }).inputValue()).toBe('1.5');
-    await expect.poll(() => page.locator('#estimate-heading').textContent()).toContain('at load ×1.5');
+    expect(await page.getByLabel('Load factor (× baseline arrival rate)', { exact: true }).inputValue()).toBe(target);
+    await expect.poll(() => page.locator('#estimate-heading').textContent()).toContain(`at load ×${target}`);
     expect(await latency.locator('line.marker').getAttribute('x1')).not.toBe(markerBefore);
     const after = await page.locator('#whatif-results td[data-metric="lambda"]').textContent();
-    expect(parseFloat(after!)).toBeCloseTo(parseFloat(before!) * 1.5, 1);
-    expect(new URL(page.url()).searchParams.get('loadFactor')).toBe('1.5');
+    expect(parseFloat(after!) / parseFloat(before!)).toBeCloseTo(Number(target), 0);
+    expect(new URL(page.url()).searchParams.get('loadFactor')).toBe(target);
     await screenshot(page, '04-what-if');
+  });
+
+  it('sweeps the what-if past the load where the origin saturates, marks it, and prices hits at their observed latency', async () => {
+    await page.goto(`${base}/admin/what-if?op=entity-by-id`);
+    const mark = page.locator('#chart-latency g.x-mark');
+    expect(await mark.count()).toBe(1);
+    expect(await mark.locator('text').textContent()).toBe('saturation (ρ = 1)');
+    const note = page.locator('[data-saturates-at]');
+    expect(await note.textContent()).toMatch(/^The origin saturates \(ρ = 1\) from load ×\d+/);
+    // Three in four requests are HITs of 2–6 ms (mean 4): the median request is a hit, not free.
+    expect(await page.locator('#whatif-results td[data-metric="p50"]').textContent()).toBe('4.0 ms');
+    expect(await page.getByRole('row', { name: /hitLatencyMs/ }).textContent()).toBe('hitLatencyMs4observed');
+    await screenshot(page, '04b-what-if-saturation');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the sweep as CSV' }).click()]);
+    const [header, ...rows] = (await readFile((await download.path())!, 'utf8')).trim().split(/\r?\n/).map((l) => l.split(','));
+    const col = (name: string) => header!.indexOf(name);
+    const points = rows.map((r) => ({ factor: Number(r[col('load_factor')]), rho: Number(r[col('rho')]), saturated: r[col('saturated')] === 'true' }));
+    expect(Math.max(...points.filter((p) => !p.saturated).map((p) => p.rho))).toBeGreaterThanOrEqual(0.95);
+    expect(points.some((p) => p.saturated)).toBe(true);
+    // The old fixed range stopped at ×50, where this op's origin is still nearly idle.
+    expect(Math.max(...points.map((p) => p.factor))).toBeGreaterThan(50);
+    expect(Number(await note.getAttribute('data-saturates-at'))).toBeGreaterThan(50);
   });
 
   it('runs a what-if without JavaScript: the form posts and the server draws the chart', async () => {
@@ -197,6 +289,13 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     expect(lines[1]).toContain('acme');
     expect(lines[1]).toContain('EntityById');
     expect(lines[1]).toContain('1200');
+  });
+
+  it('labels the invalidations chart with whole numbers', async () => {
+    await page.goto(`${base}/admin/reports?scope=tenant`);
+    // One purge receipt in the window: the axis reads 0, 1 (it used to read "0, 0, 1, 1, 1").
+    expect(await page.locator('#chart-invalidations text.y-tick').allTextContents()).toEqual(['0', '1']);
+    await screenshot(page, '06b-invalidations');
   });
 
   it('switches tenant for a multi-tenant admin', async () => {

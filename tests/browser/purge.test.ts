@@ -53,7 +53,9 @@ describe('admin UI purges in chromium, full stack', { timeout: 120_000 }, () => 
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/^Purged 1 tag\(s\) in tenant acme/);
     expect((await read('8')).cache).toBe('MISS');
     const history = page.getByRole('table').getByRole('row');
-    expect(await history.nth(1).textContent()).toContain(`operation ${OPS.EntityById.documentId}`);
+    // The operation's name stands beside its (shortened) id; the full id is the title.
+    expect(await history.nth(1).textContent()).toContain(`operation EntityById ${OPS.EntityById.documentId.slice(7, 19)}…`);
+    expect(await history.nth(1).locator('code[title]').getAttribute('title')).toBe(OPS.EntityById.documentId);
     expect(await history.nth(1).textContent()).toContain('applied');
     expect(await history.nth(2).textContent()).toContain('everything');
     await screenshot(page, 'purges-full-stack');

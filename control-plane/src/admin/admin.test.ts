@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
+import { batch, ingest, series } from '../metrics/testing.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
+import { apiClient } from './api.ts';
+import type { PageContext } from './page.ts';
+import { renderTiles } from './pages/overview.tsx';
 import { csrfToken, SESSION_COOKIE, TENANT_COOKIE } from './session.ts';
+import type { Tile } from './tiles/tile.tsx';
 
 const ORIGIN = 'http://localhost';
 
@@ -203,6 +208,26 @@ describe('admin UI (server side, in-process)', () => {
     expect(rows.some((r) => r.startsWith('entities,2,'))).toBe(true);
   });
 
+  it('sweeps the what-if up to where the origin saturates, and marks that load', async () => {
+    const s = await session(platformToken);
+    // No edge metrics here: the catalog baseline of entity-by-id, 40 req/s on 2 × 8 servers of 32 ms, ρ = 0.08.
+    const html = await (await get('/admin/what-if?op=entity-by-id', s.cookie)).text();
+    expect(html).toContain('The origin saturates (ρ = 1) from load <strong>×12.5</strong> (about 500 client requests/s)');
+    expect(html).toMatch(/<g class="x-mark" data-x="12\.5">/);
+    expect(html).toMatch(/<th scope="row">hitLatencyMs<\/th><td class="num">1<\/td><td>default<\/td>/);
+    const csv = await (await get('/admin/download/what-if-sweep.csv?op=entity-by-id', s.cookie)).text();
+    const [header, ...rows] = csv.trim().split(/\r?\n/).map((line) => line.split(','));
+    const col = (name: string) => header!.indexOf(name);
+    const points = rows.map((r) => ({ factor: Number(r[col('load_factor')]), rho: Number(r[col('rho')]), saturated: r[col('saturated')] === 'true', p99: r[col('p99_ms')] }));
+    const stable = points.filter((p) => !p.saturated);
+    expect(Math.max(...stable.map((p) => p.rho))).toBeGreaterThanOrEqual(0.95);
+    expect(points.some((p) => p.saturated && p.p99 === '')).toBe(true);
+    expect(Math.max(...points.map((p) => p.factor))).toBeGreaterThan(12.5);
+    // The knee is in the data: p99 near saturation is many times p99 at today's load.
+    const p99At = (f: (p: (typeof points)[number]) => boolean) => Number(points.find(f)!.p99);
+    expect(p99At((p) => p.rho === Math.max(...stable.map((q) => q.rho)))).toBeGreaterThan(5 * p99At((p) => p.factor === 1));
+  });
+
   it("refuses a tenant admin a what-if over every tenant's traffic, with 403 and a clear message", async () => {
     const s = await session(await t.token(tenantAdmin('acme')));
     const res = await get('/admin/what-if?op=entities&traffic=all', s.cookie);
@@ -276,6 +301,117 @@ describe('admin UI (server side, in-process)', () => {
     const res = await post('/admin/ttl', { _action: 'accept', _csrf: s.csrf, name: 'Entities', ttlSeconds: '120' }, { cookie: s.cookie });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('You are not allowed to change TTLs of safelisted operations.');
+  });
+
+  /** One overview tile's section, by its id. */
+  const tile = (html: string, id: string) => {
+    const m = new RegExp(`<section class="tile" id="tile-${id}" data-tile="${id}" data-state="([a-z]+)"[\\s\\S]*?</section>`).exec(html);
+    expect(m, `tile ${id}`).not.toBeNull();
+    return { state: m![1], html: m![0] };
+  };
+
+  it('opens on an overview of the cache, fed by the edge metrics ingest, each tile linking to its page', async () => {
+    const ops = (await (await t.call('GET', '/v1/safelist', { token: platformToken })).json()) as { operations: { id: string; name: string }[] };
+    const relationships = ops.operations.find((o) => o.name === 'Relationships')!.id;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const origin = (n: number) => Array.from({ length: n }, (_, i) => 40 + (i % 30));
+    const traffic = (tenant: string, hits: number, misses: number) => [
+      series({ minute, tenant, opId: relationships, opName: 'Relationships', status: 'HIT', totalMs: Array.from({ length: hits }, (_, i) => 2 + (i % 5)) }),
+      series({ minute, tenant, opId: relationships, opName: 'Relationships', status: 'MISS', totalMs: origin(misses).map((m) => m + 3), originMs: origin(misses) }),
+    ];
+    // acme: 95 % hits, so the cache takes most of p95 off; globex: 25 %, served p95 is a miss's (plus overhead).
+    await ingest(t, batch({ series: [...traffic('acme', 950, 50), ...traffic('globex', 250, 750)], purgeFailures: [{ tenant: 'globex', count: 2 }] }));
+    const purger = await t.token({ ...PLATFORM_ADMIN, tenants: ['acme', 'globex'] });
+    await t.call('POST', '/v1/purge', { token: purger, body: { tenant: 'acme', opId: relationships } });
+    await t.call('PUT', '/v1/cache/controls/operations/Entities/caching', { token: platformToken, body: { enabled: false } });
+    try {
+      const s = await session(platformToken);
+      const res = await get('/admin', `${s.cookie}; ${TENANT_COOKIE}=acme`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+
+      const hit = tile(html, 'hit-ratio');
+      expect(hit.state).toBe('ok');
+      // (950 + 250) of 2000 requests answered from cache.
+      expect(hit.html).toContain('60.0 %');
+      expect(hit.html).toContain('of 2,000 requests, 2 operations in 2 tenants');
+
+      const p95 = tile(html, 'p95-delta');
+      expect(p95.state).toBe('ok');
+      const rows = [...p95.html.matchAll(/<tr data-op="[^"]+"><th scope="row">([\s\S]*?)<\/th>/g)].map((m) => m[1]!);
+      expect(rows).toHaveLength(2);
+      // Worst first: globex's cache takes least off p95; the op's name stands beside its id.
+      expect(rows[0]).toMatch(/<span class="op-name">Relationships<\/span> <code title="sha256:[0-9a-f]{64}">[0-9a-f]{12}…<\/code><\/span> · globex/);
+      expect(rows[1]).toContain(' · acme');
+
+      const alerts = tile(html, 'alerts');
+      expect(alerts.html).toMatch(/<strong>ConductorPurgeFailures<\/strong> \(critical\), tenant globex/);
+
+      const purges = tile(html, 'purges');
+      expect(purges.html).toContain('Recent purges · acme');
+      expect(purges.html).toMatch(/operation <span class="op-ref"><span class="op-name">Relationships<\/span>/);
+      expect(purges.html).toContain('failed');
+
+      const caching = tile(html, 'caching');
+      expect(caching.html).toContain('Caching on');
+      expect(caching.html).toMatch(/Switched off for 1 of \d+ operations: Entities\./);
+
+      for (const [id, href] of [['hit-ratio', '/admin/reports?scope=all&amp;window=60'], ['p95-delta', '/admin/reports?scope=all&amp;window=60'], ['alerts', '/admin/reports?scope=all#alerts-heading'], ['purges', '/admin/purges'], ['caching', '/admin/controls']] as const) {
+        expect(tile(html, id).html, id).toContain(`<p class="tile-link"><a href="${href}">`);
+      }
+
+      // The purge history names the operation the same way.
+      const history = await (await get('/admin/purges', `${s.cookie}; ${TENANT_COOKIE}=acme`)).text();
+      expect(history).toMatch(/operation <span class="op-ref"><span class="op-name">Relationships<\/span> <code title="sha256:/);
+    } finally {
+      await t.call('PUT', '/v1/cache/controls/operations/Entities/caching', { token: platformToken, body: { enabled: true } });
+    }
+  });
+
+  it('shows an empty or refused tile as such, never as made-up numbers', async () => {
+    // Member of a tenant with no traffic and no admin scope: reports are readable (and empty), the switches are not.
+    const s = await session(await t.token({ tenant: 'newco', sub: 'user:viewer@newco' }));
+    const res = await get('/admin', s.cookie);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(tile(html, 'hit-ratio')).toMatchObject({ state: 'empty', html: expect.stringContaining('No data yet: the edge has reported no traffic in the last 60 minutes.') });
+    expect(tile(html, 'p95-delta').state).toBe('empty');
+    expect(tile(html, 'purges')).toMatchObject({ state: 'empty', html: expect.stringContaining('No data yet: no purges recorded for tenant newco.') });
+    expect(tile(html, 'alerts').html).toContain('No alerts firing');
+    const caching = tile(html, 'caching');
+    expect(caching.state).toBe('forbidden');
+    expect(caching.html).toContain('Not available to you: your access does not include the caching switches.');
+    expect(html).not.toMatch(/data-metric="(hit-ratio|caching)"/);
+  });
+
+  it('renders a tile whose endpoint is missing or which fails as such, and the others regardless', async () => {
+    const token = await t.token(PLATFORM_ADMIN);
+    const ctx = { claims: { sub: 'user:root', tenant: 'conductor', tenants: [], roles: [], scopes: [] }, tenant: 'acme', tenants: ['acme'], api: apiClient(t.app, token), params: {}, query: new URLSearchParams(), csrf: '', status: 200 } as unknown as PageContext;
+    const fake = (id: string, render: Tile['render']): Tile => ({ id, title: id, href: '/admin', link: `Open ${id}`, render });
+    const { refused } = await import('./tiles/tile.tsx');
+    const html = String(
+      await renderTiles(ctx, [
+        fake('later-lane', async (c) => {
+          const res = await c.api.get('/v1/exports/awaiting-review');
+          return res.ok ? { state: 'ok', body: 'unexpected' } : refused(res, 'exports awaiting review');
+        }),
+        fake('broken', () => Promise.reject(new Error('boom'))),
+        fake('fine', async () => ({ state: 'ok', body: 'all good' })),
+      ]),
+    );
+    expect(tile(html, 'later-lane')).toMatchObject({ state: 'unavailable', html: expect.stringContaining('Not available: this control plane does not serve exports awaiting review.') });
+    expect(tile(html, 'broken')).toMatchObject({ state: 'error', html: expect.stringContaining('Could not load this tile: boom') });
+    expect(tile(html, 'fine')).toMatchObject({ state: 'ok', html: expect.stringContaining('all good') });
+  });
+
+  it('shows ids alone, not called unknown, to a user who may not read the safelist', async () => {
+    const { opNames, OpRef } = await import('./components/op-ref.tsx');
+    const id = `sha256:${'c'.repeat(64)}`;
+    const hidden = await opNames(apiClient(t.app, await t.token({ tenant: 'newco', sub: 'user:viewer@newco' })));
+    expect(hidden.readable).toBe(false);
+    expect(String(await OpRef({ id, names: hidden }))).toBe(`<span class="op-ref"> <code title="${id}">cccccccccccc…</code></span>`);
+    const visible = await opNames(apiClient(t.app, platformToken));
+    expect(String(await OpRef({ id, names: visible }))).toContain('<span class="op-name unknown">not in the safelist</span>');
   });
 
   it('signs out: clears the cookie', async () => {

@@ -39,6 +39,21 @@ export function apiClient(api: InProcessApi, token: string | undefined): ApiClie
   };
 }
 
+/**
+ * The same client, answering repeated GETs of one path from the first answer: for a page whose
+ * independent parts (the overview's tiles) read the same report, so one view asks once.
+ */
+export function sharingGets(client: ApiClient): ApiClient {
+  const seen = new Map<string, Promise<ApiResult<unknown>>>();
+  return {
+    ...client,
+    get: <T,>(path: string) => {
+      if (!seen.has(path)) seen.set(path, client.get<unknown>(path));
+      return seen.get(path)! as Promise<ApiResult<T>>;
+    },
+  };
+}
+
 async function toResult<T>(res: Response): Promise<ApiResult<T>> {
   const text = await res.text();
   let json: unknown;

@@ -4,21 +4,30 @@ import { edgeLatencyBuckets, edgeMetricMinutes } from '@conductor/schema/metrics
 import type { Db } from '../db/client.ts';
 
 /*
- * What the edge measured for an op, as what-if inputs: arrival rate, cache hit ratio and the
- * origin's service time (mean and squared coefficient of variation). The catalog's fallback
- * values stand in for whatever the metrics cannot tell (no traffic, too few origin samples).
+ * What the edge measured for an op, as what-if inputs: arrival rate, cache hit ratio, the latency
+ * of a hit and the origin's service time (mean and squared coefficient of variation). The
+ * catalog's fallback values stand in for whatever the metrics cannot tell (no traffic, too few
+ * origin samples); the hit latency, which the catalog does not hold, falls back to a default.
  */
 
 /** Statuses answered without the origin; their share is the hit ratio. */
 export const CACHE_ANSWERED = ['HIT', 'STALE', 'COALESCED'] as const;
 /** Below this many origin fetches the histogram says too little about the service time's spread. */
 export const MIN_ORIGIN_SAMPLES = 20;
+/**
+ * Hit latency assumed until the edge has answered one from cache: a hit is a lookup in isolate
+ * memory or the data centre's cache, about a millisecond as the edge measures it (request in →
+ * response out). Not zero, so an estimate never claims that cached answers are free.
+ */
+export const DEFAULT_HIT_LATENCY_MS = 1;
 
 export interface TrafficTotals {
   /** Client requests of every status. */
   requests: number;
   /** Requests answered by the edge cache (HIT, STALE, COALESCED). */
   cacheAnswered: number;
+  /** Sum of the edge's total latency (ms) over those requests. */
+  cacheAnsweredMs: number;
 }
 
 export interface BucketCount {
@@ -65,6 +74,8 @@ export interface ObservedInputs {
   originSamples: number;
   arrivalRatePerSecond: { value: number; source: InputSource };
   hitRatio: { value: number; source: InputSource };
+  /** Mean edge latency of the requests the hit ratio counts. */
+  hitLatencyMs: { value: number; source: InputSource };
   serviceTimeMeanMs: { value: number; source: InputSource };
   serviceTimeScv: { value: number; source: InputSource };
 }
@@ -78,14 +89,15 @@ export interface CatalogFallback {
 /**
  * Combines measured traffic with the catalog's fallbacks. Arrival rate is requests per second
  * over the whole window (minutes without traffic count as zero); the hit ratio needs at least one
- * request, the service time at least MIN_ORIGIN_SAMPLES origin fetches. Pure.
+ * request, the hit latency one cache-answered request, the service time at least
+ * MIN_ORIGIN_SAMPLES origin fetches. Pure.
  */
 export function deriveInputs(
   traffic: TrafficTotals,
   originBuckets: readonly BucketCount[],
   fallback: CatalogFallback,
   windowMinutes: number,
-): Pick<ObservedInputs, 'requests' | 'originSamples' | 'arrivalRatePerSecond' | 'hitRatio' | 'serviceTimeMeanMs' | 'serviceTimeScv'> {
+): Pick<ObservedInputs, 'requests' | 'originSamples' | 'arrivalRatePerSecond' | 'hitRatio' | 'hitLatencyMs' | 'serviceTimeMeanMs' | 'serviceTimeScv'> {
   const service = serviceTimeFromBuckets(originBuckets);
   const enoughService = service !== null && service.samples >= MIN_ORIGIN_SAMPLES;
   const seen = traffic.requests > 0;
@@ -97,6 +109,8 @@ export function deriveInputs(
       : { value: fallback.arrivalRatePerSecond, source: 'catalog' },
     // The catalog has no hit ratio: without traffic the calculator assumes no cache (every request reaches the origin).
     hitRatio: seen ? { value: traffic.cacheAnswered / traffic.requests, source: 'observed' } : { value: 0, source: 'default' },
+    hitLatencyMs:
+      traffic.cacheAnswered > 0 ? { value: traffic.cacheAnsweredMs / traffic.cacheAnswered, source: 'observed' } : { value: DEFAULT_HIT_LATENCY_MS, source: 'default' },
     serviceTimeMeanMs: enoughService ? { value: service.meanMs, source: 'observed' } : { value: fallback.serviceTimeMeanMs, source: 'catalog' },
     serviceTimeScv: enoughService ? { value: service.scv, source: 'observed' } : { value: fallback.serviceTimeScv, source: 'catalog' },
   };
@@ -111,17 +125,18 @@ export interface MetricsScope {
 }
 
 export async function trafficTotals(db: Db, scope: MetricsScope): Promise<TrafficTotals> {
-  if (scope.opIds.length === 0) return { requests: 0, cacheAnswered: 0 };
+  if (scope.opIds.length === 0) return { requests: 0, cacheAnswered: 0, cacheAnsweredMs: 0 };
   const m = edgeMetricMinutes;
   const [row] = await db
     .select({
       requests: sql<string>`coalesce(sum(${m.requests}), 0)`,
       cacheAnswered: sql<string>`coalesce(sum(${m.requests}) filter (where ${inArray(m.status, [...CACHE_ANSWERED])}), 0)`,
+      cacheAnsweredMs: sql<string>`coalesce(sum(${m.totalSumMs}) filter (where ${inArray(m.status, [...CACHE_ANSWERED])}), 0)`,
     })
     .from(m)
     .where(and(inArray(m.opId, scope.opIds), gte(m.minute, scope.from), lt(m.minute, scope.to), scope.tenant ? eq(m.tenantId, scope.tenant) : undefined));
   // sum(bigint) is numeric, which drivers hand back as a string.
-  return { requests: Number(row?.requests ?? 0), cacheAnswered: Number(row?.cacheAnswered ?? 0) };
+  return { requests: Number(row?.requests ?? 0), cacheAnswered: Number(row?.cacheAnswered ?? 0), cacheAnsweredMs: Number(row?.cacheAnsweredMs ?? 0) };
 }
 
 /** The origin-fetch histogram of the scope, merged over minutes, tenants and statuses. */

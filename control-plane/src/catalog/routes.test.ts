@@ -8,6 +8,7 @@ import { auditTrail } from '../cache/testing.ts';
 import { expectError } from '../testing/api-error.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
+import { DEFAULT_HIT_LATENCY_MS } from './observed.ts';
 import { safelistedIdsByName } from './queries.ts';
 import type { WhatIfAnswer } from './whatif.ts';
 
@@ -121,6 +122,7 @@ describe('what-if', () => {
     expect(answer.inputs).toMatchObject({
       arrivalRatePerSecond: { value: 40, source: 'catalog' },
       hitRatio: { value: 0, source: 'default' },
+      hitLatencyMs: { value: DEFAULT_HIT_LATENCY_MS, source: 'default' },
       serviceTimeMeanMs: { value: 32, source: 'catalog' },
       serviceTimeScv: { value: 0.25, source: 'catalog' },
       instances: { value: 2, source: 'catalog' },
@@ -136,8 +138,8 @@ describe('what-if', () => {
     const minute = new Date('2026-01-01T11:30:00.000Z');
     const row = { minute, tenantId: 'acme', opId: docId!, opName: 'EntityById', bytes: 0, totalSumMs: 0, originCount: 0, originSumMs: 0 };
     await t.db.insert(edgeMetricMinutes).values([
-      { ...row, status: 'HIT', requests: 5400 },
-      { ...row, status: 'STALE', requests: 600 },
+      { ...row, status: 'HIT', requests: 5400, totalSumMs: 5400 * 2 },
+      { ...row, status: 'STALE', requests: 600, totalSumMs: 600 * 8 },
       { ...row, status: 'MISS', requests: 1200, originCount: 1200 },
       // Outside the window: ignored.
       { ...row, minute: new Date('2026-01-01T10:00:00.000Z'), status: 'MISS', requests: 99_999 },
@@ -156,6 +158,10 @@ describe('what-if', () => {
     const [x, y] = [bucketValue(bucketIndex(20)), bucketValue(bucketIndex(60))];
     expect(acmeOnly.inputs.arrivalRatePerSecond).toEqual({ value: 7200 / 3600, source: 'observed' });
     expect(acmeOnly.inputs.hitRatio).toEqual({ value: 6000 / 7200, source: 'observed' });
+    // Mean edge latency of the cache-answered requests: (5400 × 2 + 600 × 8) / 6000 ms.
+    expect(acmeOnly.inputs.hitLatencyMs).toEqual({ value: 2.6, source: 'observed' });
+    // Five in six requests are hits, so the median request is one: p50 is the hit latency, not 0.
+    expect((acmeOnly.result as { latencyMs: { p50: number } }).latencyMs.p50).toBeCloseTo(2.6, 6);
     expect(acmeOnly.inputs.serviceTimeMeanMs.source).toBe('observed');
     expect(acmeOnly.inputs.serviceTimeMeanMs.value).toBeCloseTo((x + y) / 2, 9);
     expect(acmeOnly.inputs.serviceTimeScv.value).toBeCloseTo(((y - x) / (y + x)) ** 2, 9);
@@ -218,6 +224,10 @@ describe('what-if', () => {
     expect(points.every((p) => p.costPerHourMicros === '96000')).toBe(true);
     const saturated = (await (await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', at: '2025-01-01T00:00:00Z', loadFactors: [20] } })).json()) as { points: SweepPoint[] };
     expect(saturated.points[0]).toMatchObject({ saturated: true, p95Ms: null, p99Ms: null, sloMet: false });
+    // Far load factors are allowed (an origin with headroom saturates only there), within a bound.
+    const far = (await (await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', at: '2025-01-01T00:00:00Z', loadFactors: [5_000] } })).json()) as { points: SweepPoint[] };
+    expect(far.points[0]).toMatchObject({ lambda: 200_000, saturated: true });
+    await expectError(await t.call('POST', '/v1/catalog/whatif/sweep', { token: platform, body: { opId: 'entity-by-id', loadFactors: [1_000_001] } }), 400, 'VALIDATION_FAILED');
     const csv = await (await t.call('POST', '/v1/catalog/whatif/sweep?format=csv', { token: platform, body: { opId: 'entity-by-id', loadFactors: [1, 2] } })).text();
     expect(csv.trimEnd().split('\r\n')).toHaveLength(3);
   });

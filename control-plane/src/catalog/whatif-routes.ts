@@ -19,6 +19,7 @@ const InputsSchema = z
   .object({
     arrivalRatePerSecond: Sourced,
     hitRatio: Sourced,
+    hitLatencyMs: Sourced.describe('mean edge latency of a cache-answered request (HIT, STALE, COALESCED)'),
     serviceTimeMeanMs: Sourced,
     serviceTimeScv: Sourced,
     burstiness: Sourced,
@@ -54,8 +55,8 @@ export const whatIfRoutes = createRouter()
       security: bearerSecurity,
       summary: "Predict an op's p95/p99, SLO and cost under what-if overrides (analytic or simulated)",
       description:
-        'Baseline inputs come from the edge metrics of the op’s safelisted operation over `windowMinutes` (arrival rate, hit ratio, origin ' +
-        'service time mean/SCV), each falling back to the catalog when absent. `?format=csv` answers one CSV row.',
+        'Baseline inputs come from the edge metrics of the op’s safelisted operation over `windowMinutes` (arrival rate, hit ratio, hit latency, origin ' +
+        'service time mean/SCV), each falling back to the catalog (hit latency: a default) when absent. `?format=csv` answers one CSV row.',
       request: { query: FormatQuerySchema, body: jsonBody(WhatIfRequestSchema) },
       responses: {
         200: {

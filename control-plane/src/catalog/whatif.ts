@@ -34,6 +34,7 @@ export interface Sourced<T> {
 export interface ScenarioInputs {
   arrivalRatePerSecond: Sourced<number>;
   hitRatio: Sourced<number>;
+  hitLatencyMs: Sourced<number>;
   serviceTimeMeanMs: Sourced<number>;
   serviceTimeScv: Sourced<number>;
   burstiness: Sourced<number>;
@@ -44,7 +45,7 @@ export interface ScenarioInputs {
 export interface Scenario {
   op: ServiceOp;
   inputs: ScenarioInputs;
-  observed: Omit<ObservedInputs, 'arrivalRatePerSecond' | 'hitRatio' | 'serviceTimeMeanMs' | 'serviceTimeScv'>;
+  observed: Omit<ObservedInputs, 'arrivalRatePerSecond' | 'hitRatio' | 'hitLatencyMs' | 'serviceTimeMeanMs' | 'serviceTimeScv'>;
   /** The queueing module's input, overrides applied. */
   input: WhatIfInput;
 }
@@ -73,7 +74,7 @@ export function buildScenario(op: OpRow, service: ServiceRow, observed: Observed
       concurrencyPerInstance: instance ? service.perInstanceConcurrency! : SERVERLESS_CONCURRENCY,
     },
     service: { meanMs: observed.serviceTimeMeanMs.value, scv: observed.serviceTimeScv.value },
-    cache: { hitRatio: observed.hitRatio.value },
+    cache: { hitRatio: observed.hitRatio.value, hitLatencyMs: observed.hitLatencyMs.value },
     price: priceOf(service),
     // The queueing module takes the objective as a fraction; ppm / 10^6 is exact enough for a probability.
     slo: { p95TargetMs: op.p95TargetMs, p99TargetMs: op.p99TargetMs, objective: op.sloObjectivePpm / 1_000_000 },
@@ -98,6 +99,7 @@ export function buildScenario(op: OpRow, service: ServiceRow, observed: Observed
     inputs: {
       arrivalRatePerSecond: pick(arrivalOverridden, input.arrival.ratePerSecond, observed.arrivalRatePerSecond.source),
       hitRatio: pick(overrides.hitRatio !== undefined, input.cache?.hitRatio ?? 0, observed.hitRatio.source),
+      hitLatencyMs: { value: input.cache?.hitLatencyMs ?? 0, source: observed.hitLatencyMs.source },
       serviceTimeMeanMs: pick(overrides.serviceTimeMeanMs !== undefined, input.service.meanMs, observed.serviceTimeMeanMs.source),
       serviceTimeScv: pick(overrides.serviceTimeScv !== undefined, input.service.scv ?? 1, observed.serviceTimeScv.source),
       // The edge does not measure inter-arrival spread yet: Poisson unless overridden.
@@ -127,7 +129,7 @@ export async function loadScenario(db: Db, req: ScenarioRequest, now = new Date(
   const opIds = op.safelistedOperation ? await safelistedIdsByName(db, op.safelistedOperation) : [];
   const observed = await observedInputs(db, opIds, op, { to: req.at ? new Date(req.at) : now, windowMinutes: req.windowMinutes, tenant: req.tenant ?? null });
   const { input, inputs } = buildScenario(op, service, observed, req.overrides);
-  const { arrivalRatePerSecond: _a, hitRatio: _h, serviceTimeMeanMs: _m, serviceTimeScv: _s, ...rest } = observed;
+  const { arrivalRatePerSecond: _a, hitRatio: _h, hitLatencyMs: _l, serviceTimeMeanMs: _m, serviceTimeScv: _s, ...rest } = observed;
   return { op: toServiceOp(op), inputs, observed: rest, input };
 }
 
@@ -232,7 +234,7 @@ export function sweepCsv(opId: string, points: readonly SweepPoint[]): string {
   );
 }
 
-const INPUT_KEYS = ['arrivalRatePerSecond', 'hitRatio', 'serviceTimeMeanMs', 'serviceTimeScv', 'burstiness', 'instances', 'perInstanceConcurrency'] as const;
+const INPUT_KEYS = ['arrivalRatePerSecond', 'hitRatio', 'hitLatencyMs', 'serviceTimeMeanMs', 'serviceTimeScv', 'burstiness', 'instances', 'perInstanceConcurrency'] as const;
 
 /** One what-if answer as a one-row CSV: the scenario's inputs with their sources, then the prediction. */
 export function whatIfCsv(answer: WhatIfAnswer): string {

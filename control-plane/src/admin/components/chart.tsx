@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { ChartCaption } from './chart-caption.tsx';
+import { niceScale, niceTicks } from './ticks.ts';
 
 /**
  * A small server-rendered SVG line chart (no chart library: a few axes, polylines and a data table
@@ -21,22 +22,14 @@ export interface LineChartProps {
   formatY?: (y: number) => string;
   /** Vertical marker, e.g. the current load factor. */
   markerX?: number;
+  /** Labelled vertical lines, e.g. where the origin saturates; also named in the description. */
+  xMarks?: { x: number; label: string }[];
+  /** The y axis counts things (purges, requests): whole-number ticks only. */
+  yInteger?: boolean;
   /** Fixed x range (e.g. a report's time window) instead of the data's extent. */
   xDomain?: [number, number];
   /** Positions of the x-axis labels; default: round numbers across the range. */
   xTicks?: number[];
-}
-
-/** Round tick positions (1, 2, 2.5, 5 × 10^k apart) covering [min, max]. */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  // The round step whose number of intervals is closest to `count`.
-  const step = [0.5, 1, 2, 2.5, 5, 10].map((m) => m * p).reduce((best, s) => (Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best));
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
 }
 
 const W = 640;
@@ -45,39 +38,34 @@ const M = { top: 16, right: 16, bottom: 44, left: 64 };
 const COLOURS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8e24aa', '#ef6c00'];
 const DASHES = ['', '6 4', '2 3', '8 3 2 3', '1 2'];
 
-function niceMax(v: number): number {
-  if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
-}
-
 const plain = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 export function LineChart(props: LineChartProps) {
   const formatX = props.formatX ?? plain;
-  const formatY = props.formatY ?? plain;
+  const formatY = props.formatY ?? (props.yInteger ? (y: number) => y.toFixed(0) : plain);
   const all = props.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (all.length === 0) return <p class="empty">No data to chart.</p>;
   const xMin = props.xDomain?.[0] ?? Math.min(...all.map((p) => p.x));
   const xMax0 = props.xDomain?.[1] ?? Math.max(...all.map((p) => p.x));
   const xMax = xMax0 === xMin ? xMin + 1 : xMax0;
-  const yMin = Math.min(0, ...all.map((p) => p.y));
-  const yMax = niceMax(Math.max(...all.map((p) => p.y)));
+  const yScale = niceScale(Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y)), { integer: props.yInteger ?? false });
+  const [yMin, yMax] = [yScale.min, yScale.max];
   const iw = W - M.left - M.right;
   const ih = H - M.top - M.bottom;
   const sx = (x: number) => M.left + ((x - xMin) / (xMax - xMin)) * iw;
   const sy = (y: number) => M.top + ih - ((y - yMin) / (yMax - yMin || 1)) * ih;
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => yMin + f * (yMax - yMin));
+  const yTicks = yScale.ticks;
   const xTicks = (props.xTicks ?? niceTicks(xMin, xMax)).filter((t) => t >= xMin && t <= xMax);
   const titleId = `${props.id}-title`;
   const descId = `${props.id}-desc`;
-  const desc = props.series
-    .map((s) => {
+  const marks = (props.xMarks ?? []).filter((m) => m.x >= xMin && m.x <= xMax);
+  const desc = [
+    ...props.series.map((s) => {
       const ys = s.points.map((p) => p.y);
       return `${s.name}: ${s.points.length} points, from ${formatY(ys[0] ?? 0)} to ${formatY(ys[ys.length - 1] ?? 0)}, peak ${formatY(Math.max(...ys))}`;
-    })
-    .join('; ');
+    }),
+    ...marks.map((m) => `${m.label} at ${formatX(m.x)}`),
+  ].join('; ');
   const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   return (
     <figure class="chart" id={props.id}>
@@ -88,7 +76,7 @@ export function LineChart(props: LineChartProps) {
           {yTicks.map((t) => (
             <g>
               <line x1={M.left} x2={W - M.right} y1={sy(t)} y2={sy(t)} stroke="#d0d4da" stroke-width="1" />
-              <text x={M.left - 6} y={sy(t) + 4} text-anchor="end" font-size="11" fill="#333">
+              <text class="y-tick" x={M.left - 6} y={sy(t) + 4} text-anchor="end" font-size="11" fill="#333">
                 {formatY(t)}
               </text>
             </g>
@@ -110,6 +98,15 @@ export function LineChart(props: LineChartProps) {
         {props.markerX !== undefined && props.markerX >= xMin && props.markerX <= xMax && (
           <line class="marker" x1={sx(props.markerX)} x2={sx(props.markerX)} y1={M.top} y2={M.top + ih} stroke="#555" stroke-dasharray="3 3" />
         )}
+        {marks.map((m) => (
+          <g class="x-mark" data-x={m.x}>
+            <line x1={sx(m.x)} x2={sx(m.x)} y1={M.top} y2={M.top + ih} stroke="#8c1d18" stroke-width="1.5" stroke-dasharray="8 4" />
+            {/* In the top margin, above the plotted lines. */}
+            <text x={sx(m.x)} y={M.top - 4} text-anchor="end" font-size="11" fill="#8c1d18">
+              {m.label}
+            </text>
+          </g>
+        ))}
         {props.series.map((s, i) => (
           <g class="series" data-name={s.name}>
             <polyline

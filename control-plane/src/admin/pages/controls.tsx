@@ -59,8 +59,10 @@ export const controlsPage: Page = {
                             <FormKeys csrf={ctx.csrf} action="operation" />
                             <input type="hidden" name="name" value={op.name} />
                             <input type="hidden" name="enabled" value={op.cachingEnabled ? 'false' : 'true'} />
-                            <button type="submit" class="secondary" aria-label={`${op.cachingEnabled ? 'Turn caching off' : 'Turn caching on'} for ${op.name}`}>
+                            {/* The accessible name starts with the visible text (WCAG 2.5.3 Label in Name), then says which operation. */}
+                            <button type="submit" class="secondary">
                               {op.cachingEnabled ? 'Turn off' : 'Turn on'}
+                              <span class="visually-hidden"> caching for {op.name}</span>
                             </button>
                           </form>
                         </td>

@@ -1,18 +1,53 @@
 /** @jsxImportSource hono/jsx */
-import type { CacheControls } from '@conductor/schema/contracts/cache-admin';
-import type { Page } from '../page.ts';
+import type { Child } from 'hono/jsx';
+import { sharingGets } from '../api.ts';
+import type { Page, PageContext } from '../page.ts';
+import { TILES } from '../tiles/index.ts';
+import type { Tile, TileContent } from '../tiles/tile.tsx';
 
+async function load(tile: Tile, ctx: PageContext): Promise<TileContent> {
+  try {
+    return await tile.render(ctx);
+  } catch (err) {
+    // One broken tile must not take the operator's first page down with it.
+    return { state: 'error', body: <p class="tile-note">Could not load this tile: {err instanceof Error ? err.message : String(err)}</p> };
+  }
+}
+
+/** The tiles, loaded side by side; reads of the same API path are made once per view. */
+export async function renderTiles(ctx: PageContext, tiles: readonly Tile[]): Promise<Child> {
+  const shared: PageContext = { ...ctx, api: sharingGets(ctx.api) };
+  const contents = await Promise.all(tiles.map((t) => load(t, shared)));
+  return (
+    <div class="tiles">
+      {tiles.map((t, i) => {
+        const heading = `tile-${t.id}-heading`;
+        return (
+          <section class="tile" id={`tile-${t.id}`} data-tile={t.id} data-state={contents[i]!.state} aria-labelledby={heading}>
+            <h2 id={heading}>{typeof t.title === 'function' ? t.title(ctx) : t.title}</h2>
+            {contents[i]!.body}
+            <p class="tile-link">
+              <a href={t.href}>{t.link}</a>
+            </p>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The page an operator opens first: the state of the cache at a glance, each tile linking to its page. */
 export const overviewPage: Page = {
   path: '/',
   title: 'Overview',
   nav: 'Overview',
   async render(ctx) {
-    const controls = await ctx.api.get<CacheControls>('/v1/cache/controls');
     const { claims } = ctx;
     return (
       <>
-        <section aria-labelledby="you-heading">
-          <h2 id="you-heading">Your access</h2>
+        {await renderTiles(ctx, TILES)}
+        <details class="access">
+          <summary>Your access</summary>
           <dl>
             <dt>Subject</dt>
             <dd>{claims.sub}</dd>
@@ -27,13 +62,7 @@ export const overviewPage: Page = {
             <dt>Scopes</dt>
             <dd>{claims.scopes.length ? claims.scopes.join(', ') : 'none'}</dd>
           </dl>
-          {controls.ok && (
-            <p>
-              Edge caching is{' '}
-              {controls.data.cachingEnabled ? <span class="status-on">on</span> : <span class="status-off">switched off everywhere</span>}.
-            </p>
-          )}
-        </section>
+        </details>
       </>
     );
   },

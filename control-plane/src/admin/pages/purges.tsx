@@ -4,26 +4,17 @@ import type { PurgeReceipt } from '@conductor/sdk';
 import { query } from '../api.ts';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
+import { opNames } from '../components/op-ref.tsx';
+import { PurgeTarget } from '../components/purge-target.tsx';
 import type { Page } from '../page.ts';
 import { invalid, textField } from './util.ts';
-
-function describe(e: PurgeEvent): string {
-  const r = e.request as Record<string, unknown>;
-  if (r.all) return 'everything';
-  if (r.mutation) {
-    const m = r.mutation as { op: string; variables?: unknown };
-    return `mutation ${m.op} ${JSON.stringify(m.variables ?? {})}`;
-  }
-  if (r.varsHash) return `operation ${String(r.opId)} (one variant)`;
-  return `operation ${String(r.opId)}`;
-}
 
 export const purgesPage: Page = {
   path: '/purges',
   title: (ctx) => `Purges · ${ctx.tenant}`,
   nav: 'Purges',
   async render(ctx) {
-    const res = await ctx.api.get<{ purges: PurgeEvent[] }>(`/v1/purges${query({ tenant: ctx.tenant, limit: 100 })}`);
+    const [res, names] = await Promise.all([ctx.api.get<{ purges: PurgeEvent[] }>(`/v1/purges${query({ tenant: ctx.tenant, limit: 100 })}`), opNames(ctx.api)]);
     return (
       <>
         <form method="post" aria-labelledby="purge-heading">
@@ -81,7 +72,9 @@ export const purgesPage: Page = {
                   <td>
                     <code>{e.purgeId}</code>
                   </td>
-                  <td>{describe(e)}</td>
+                  <td>
+                    <PurgeTarget event={e} names={names} />
+                  </td>
                   <td>
                     {e.status}
                     {e.error && <span class="detail"> — {e.error}</span>}

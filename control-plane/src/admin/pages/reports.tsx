@@ -4,10 +4,11 @@ import { query, type ApiResult } from '../api.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
+import { opLabel, opNames, OpRef } from '../components/op-ref.tsx';
 import type { Page, PageContext } from '../page.ts';
 // The JSON shapes of /v1/reports/*, from the service that writes them (types only: no server code is loaded).
 import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '../../reports/service.ts';
-import { ms, percent, shortId } from './util.ts';
+import { ms, percent } from './util.ts';
 
 /** GET /v1/alerts (control-plane/src/alerts). */
 interface Alert {
@@ -83,12 +84,13 @@ export const reportsPage: Page = {
     const f = filters(ctx);
     const base = { tenant: f.tenant, op: f.op || undefined, from: f.from, to: f.to };
     const stepped = { ...base, step: f.step };
-    const [p95, hit, inv, unack, alerts] = await Promise.all([
+    const [p95, hit, inv, unack, alerts, names] = await Promise.all([
       ctx.api.get<{ rows: P95Row[] }>(`/v1/reports/p95-delta${query(base)}`),
       ctx.api.get<HitRatioReport>(`/v1/reports/hit-ratio${query(stepped)}`),
       ctx.api.get<InvalidationsReport>(`/v1/reports/invalidations${query(stepped)}`),
       ctx.api.get<UnacknowledgedReport>(`/v1/reports/unacknowledged-purges${query({ tenant: f.tenant })}`),
       ctx.api.get<{ evaluatedAt: string; alerts: Alert[] }>(`/v1/alerts${query({ tenant: f.tenant })}`),
+      opNames(ctx.api),
     ]);
     const dl = (name: string, params: Record<string, string | number | undefined>) => `/admin/download/${name}${query(params)}`;
     const clock = clockFor(f.windowMinutes);
@@ -119,7 +121,12 @@ export const reportsPage: Page = {
         </form>
         <p class="detail">
           {who}, {f.from} – {f.to}
-          {f.op && `, operation ${f.op}`}.
+          {f.op && (
+            <>
+              , operation {f.op.startsWith('sha256:') ? <OpRef id={f.op} names={names} /> : f.op}
+            </>
+          )}
+          .
         </p>
 
         <Section id="p95" title="p95 delta: what the cache takes off the 95th percentile" csv={p95.ok ? dl('p95-delta.csv', base) : undefined}>
@@ -134,7 +141,7 @@ export const reportsPage: Page = {
                     title="p95 latency without the cache (origin) and as served, per tenant and operation"
                     unit="ms"
                     seriesNames={['origin p95', 'served p95']}
-                    groups={p95.data.rows.slice(0, 15).map((r) => ({ label: `${r.tenant} · ${r.opName || shortId(r.opId)}`, values: [r.origin.p95Ms, r.served.p95Ms] }))}
+                    groups={p95.data.rows.slice(0, 15).map((r) => ({ label: `${r.tenant} · ${opLabel(r.opId, names, r.opName)}`, values: [r.origin.p95Ms, r.served.p95Ms] }))}
                   />
                   <table>
                     <caption class="visually-hidden">p95 delta per tenant and operation</caption>
@@ -154,7 +161,7 @@ export const reportsPage: Page = {
                         <tr>
                           <td>{r.tenant}</td>
                           <th scope="row">
-                            {r.opName || '(unnamed)'} <code title={r.opId}>{shortId(r.opId)}</code>
+                            <OpRef id={r.opId} names={names} reported={r.opName} />
                           </th>
                           <td class="num">{r.requests}</td>
                           <td class="num">{percent(r.hitRatio)}</td>
@@ -192,7 +199,7 @@ export const reportsPage: Page = {
                     .sort((a, b) => b.points.reduce((n, p) => n + p.requests, 0) - a.points.reduce((n, p) => n + p.requests, 0))
                     .slice(0, 5)
                     .map((s) => ({
-                      name: `${s.tenant} · ${s.opName || shortId(s.opId)}`,
+                      name: `${s.tenant} · ${opLabel(s.opId, names, s.opName)}`,
                       points: s.points.flatMap((p) => (p.hitRatio === null ? [] : [{ x: Date.parse(p.at), y: p.hitRatio }])),
                     }))}
                 />
@@ -214,7 +221,7 @@ export const reportsPage: Page = {
                   formatX={clock}
                   xDomain={[Date.parse(f.from), Date.parse(f.to)]}
                   xTicks={timeTicks(Date.parse(f.from), Date.parse(f.to))}
-                  formatY={(y) => y.toFixed(0)}
+                  yInteger
                   series={[...new Set(inv.data.tenants.map((r) => r.tenant))].map((tenant) => ({
                     name: tenant,
                     points: inv.data.tenants.filter((r) => r.tenant === tenant).map((r) => ({ x: Date.parse(r.at), y: r.purges })),
@@ -288,7 +295,7 @@ export const reportsPage: Page = {
                         <td class={a.state === 'firing' ? 'status-off' : ''}>{a.state}</td>
                         <td>{a.severity}</td>
                         <td>{a.labels.tenant}</td>
-                        <td>{a.labels.operation ?? '—'}</td>
+                        <td>{a.labels.operation?.startsWith('sha256:') ? <OpRef id={a.labels.operation} names={names} /> : (a.labels.operation ?? '—')}</td>
                         <td>
                           {Object.entries(a.values)
                             .map(([k, v]) => `${k} ${Number(v.toFixed(3))}${k in a.thresholds ? ` (${Number(a.thresholds[k]!.toFixed(3))})` : ''}`)

@@ -2,8 +2,9 @@
 import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
+import { OpId } from '../components/op-ref.tsx';
 import { fieldValue, type Page } from '../page.ts';
-import { formatSeconds, intField, invalid, shortId, textField } from './util.ts';
+import { formatSeconds, intField, invalid, textField } from './util.ts';
 
 export const safelistPage: Page = {
   path: '/safelist',
@@ -47,7 +48,7 @@ export const safelistPage: Page = {
                   <th scope="row">{op.name || '(anonymous)'}</th>
                   <td>{op.operationType}</td>
                   <td>
-                    <code title={op.id}>{shortId(op.id)}</code>
+                    <OpId id={op.id} />
                   </td>
                   <td class="num">{formatSeconds(op.ttlSeconds, '0 s (not cached)')}</td>
                   <td class="num">{formatSeconds(op.staleWhileRevalidateSeconds)}</td>

@@ -1,10 +1,5 @@
 /** Small helpers shared by pages. */
 
-export function shortId(id: string): string {
-  const hex = id.replace(/^sha256:/, '');
-  return `${hex.slice(0, 12)}…`;
-}
-
 export function formatSeconds(s: number | null | undefined, zero = '0 s'): string {
   if (s === null || s === undefined) return '—';
   if (s === 0) return zero;

@@ -1,16 +1,18 @@
 /** @jsxImportSource hono/jsx */
-import type { ServiceOp, SweepPoint } from '@conductor/schema/contracts/catalog';
+import { MAX_SWEEP_LOAD_FACTOR, type ServiceOp, type SweepPoint } from '@conductor/schema/contracts/catalog';
 import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import { Slider, sliderValue } from '../components/slider.tsx';
 import type { Page, PageContext } from '../page.ts';
 import { BacktestNote, latestBacktests, usd } from './catalog.tsx';
 import { ms, percent } from './util.ts';
+import { loadStep, planSweep, type SweepPlan } from './what-if-sweep.ts';
 
 type Source = 'observed' | 'catalog' | 'default' | 'override';
 interface Inputs {
   arrivalRatePerSecond: { value: number; source: Source };
   hitRatio: { value: number; source: Source };
+  hitLatencyMs: { value: number; source: Source };
   serviceTimeMeanMs: { value: number; source: Source };
   serviceTimeScv: { value: number; source: Source };
   burstiness: { value: number; source: Source };
@@ -32,8 +34,6 @@ const SLIDERS = [
   { name: 'serviceTimeMeanMs', label: 'Origin service time, mean (ms)', min: 1, max: 2000, step: 1 },
   { name: 'burstiness', label: 'Burstiness (SCV of arrival gaps)', min: 0, max: 10, step: 0.1, hint: '1 = Poisson arrivals; higher is burstier.' },
 ] as const;
-
-const LOAD_FACTORS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 
 interface Scenario {
   opId: string;
@@ -58,7 +58,7 @@ function readScenario(ctx: PageContext, ops: ServiceOp[]): Scenario {
     }
   }
   for (const k of Object.keys(overrides)) if (!Number.isFinite(overrides[k]!)) delete overrides[k];
-  const loadFactor = sliderValue(q, 'loadFactor', 1, 0, 50);
+  const loadFactor = sliderValue(q, 'loadFactor', 1, 0, MAX_SWEEP_LOAD_FACTOR);
   return { opId, traffic, windowMinutes, loadFactor, overrides };
 }
 
@@ -70,26 +70,36 @@ function request(ctx: PageContext, s: Scenario, loadFactors: number[]) {
 /** The scenario at today's load: its inputs (baseline or overridden) and utilisation. */
 const probe = (ctx: PageContext, s: Scenario) => request(ctx, s, [1]);
 
-/** Chart range: far enough to show the knee where the origin saturates (ρ → 1), within [3, 50]. */
-function maxLoadOf(rhoAtOne: number | undefined): number {
-  if (!(rhoAtOne && rhoAtOne > 0)) return 5;
-  const raw = 1.1 / rhoAtOne;
-  const nice = [3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50].find((n) => n >= raw);
-  return nice ?? 50;
-}
+/** The sweep sized from the probe: up to and just past the load at which the origin saturates. */
+const planOf = (probed: Awaited<ReturnType<typeof probe>>, s: Scenario): SweepPlan => planSweep(probed.ok ? probed.data.points[0]?.rho : undefined, s.loadFactor);
 
-function sweepFactors(maxLoad: number, chosen: number): number[] {
-  // Each point costs the API a full prediction (~0.1 s on this loaded machine): ten keep the page quick.
-  const steps = 10;
-  const xs = Array.from({ length: steps }, (_, i) => Number((((i + 1) * maxLoad) / steps).toFixed(3)));
-  return [...new Set([...xs, 1, chosen])].sort((a, b) => a - b);
+const factor = (x: number) => `×${Number(x.toPrecision(3))}`;
+
+/** Where the origin saturates, in words: the chart marks the same load. */
+function SaturationNote({ plan, today }: { plan: SweepPlan; today: SweepPoint | undefined }) {
+  if (plan.saturatesAt === null) return <p>Nothing reaches the origin at this scenario's load (no requests, or every one a hit), so no load factor saturates it.</p>;
+  const rate = today ? ` (about ${Number((today.lambda * plan.saturatesAt).toPrecision(3))} client requests/s)` : '';
+  if (plan.saturatesAt > MAX_SWEEP_LOAD_FACTOR) {
+    return (
+      <p data-saturates-at={plan.saturatesAt}>
+        The origin would saturate only at load {factor(plan.saturatesAt)}
+        {rate}, beyond the ×{MAX_SWEEP_LOAD_FACTOR.toLocaleString('en')} this calculator sweeps.
+      </p>
+    );
+  }
+  return (
+    <p data-saturates-at={plan.saturatesAt}>
+      The origin saturates (ρ = 1) from load <strong>{factor(plan.saturatesAt)}</strong>
+      {rate}: latency climbs steeply as it gets close and is not charted beyond it.
+    </p>
+  );
 }
 
 const money = (micros: string | null) => (micros === null ? null : Number(micros) / 1e6);
 const met = (m: boolean | null) => (m === null ? '' : m ? ' ✓ meets target' : ' ✗ misses target');
 
-async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; maxLoad: number }) {
-  const sweep = await request(ctx, s, sweepFactors(maxLoad, s.loadFactor));
+async function Results({ ctx, s, plan }: { ctx: PageContext; s: Scenario; plan: SweepPlan }) {
+  const sweep = await request(ctx, s, plan.loadFactors);
   if (!sweep.ok) {
     if (ctx.status === 200 && !sweep.unavailable) ctx.status = sweep.status;
     return <Problem problem={sweep} what={s.traffic === 'all' ? "run a what-if over every tenant's traffic" : `run a what-if over tenant ${ctx.tenant}'s traffic`} />;
@@ -97,9 +107,9 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
   const { op, inputs, points, observed } = sweep.data;
   const here = points.find((p) => p.loadFactor === s.loadFactor) ?? points[0]!;
   const bt = (await latestBacktests(ctx.api)).byOp.get(op.id);
-  const firstSaturated = points.find((p) => p.saturated);
   const series = (pick: (p: SweepPoint) => number | null) => points.flatMap((p) => (pick(p) === null ? [] : [{ x: p.loadFactor, y: pick(p)! }]));
   const formatX = (x: number) => `×${Number(x.toFixed(2))}`;
+  const xMarks = plan.saturatesAt === null ? [] : [{ x: plan.saturatesAt, label: 'saturation (ρ = 1)' }];
   return (
     <>
       <h2 id="estimate-heading">
@@ -124,7 +134,7 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
           </tr>
           <tr>
             <th scope="row">p50 latency</th>
-            <td class="num">{here.saturated ? 'saturated' : ms(here.p50Ms)}</td>
+            <td class="num" data-metric="p50">{here.saturated ? 'saturated' : ms(here.p50Ms)}</td>
           </tr>
           <tr>
             <th scope="row">p95 latency (target {op.p95TargetMs} ms)</th>
@@ -161,7 +171,7 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
           At this load the origin is saturated (ρ ≥ 1): the queue grows without bound. Add instances or concurrency, or raise the hit ratio.
         </p>
       )}
-      {firstSaturated && !here.saturated && <p>The origin saturates from load ×{firstSaturated.loadFactor}; latency is not charted beyond that.</p>}
+      <SaturationNote plan={plan} today={points.find((p) => p.loadFactor === 1)} />
       <h2>Latency vs load</h2>
       <LineChart
         id="chart-latency"
@@ -170,6 +180,7 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
         yLabel="latency (ms)"
         formatX={formatX}
         markerX={s.loadFactor}
+        xMarks={xMarks}
         series={[
           { name: 'p95', points: series((p) => p.p95Ms) },
           { name: 'p99', points: series((p) => p.p99Ms) },
@@ -186,6 +197,7 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
         formatX={formatX}
         formatY={(y) => `$${y < 1 ? y.toFixed(4) : y.toFixed(2)}`}
         markerX={s.loadFactor}
+        xMarks={xMarks}
         series={[{ name: 'cost per hour', points: series((p) => money(p.costPerHourMicros)) }]}
       />
       <LineChart
@@ -196,6 +208,7 @@ async function Results({ ctx, s, maxLoad }: { ctx: PageContext; s: Scenario; max
         formatX={formatX}
         formatY={(y) => `$${y < 1 ? y.toFixed(4) : y.toFixed(2)}`}
         markerX={s.loadFactor}
+        xMarks={xMarks}
         series={[{ name: 'cost per million requests', points: series((p) => money(p.costPerMillionRequestsMicros)) }]}
       />
       <h2 id="inputs-heading">Inputs</h2>
@@ -231,7 +244,7 @@ export async function sweepCsvRequest(ctx: PageContext): Promise<{ path: string;
   const list = ops.ok && ops.data.ops.length > 0 ? ops.data.ops : [{ id: ctx.query.get('op') ?? '' } as ServiceOp];
   const s = readScenario(ctx, list);
   const probed = await probe(ctx, s);
-  const loadFactors = sweepFactors(maxLoadOf(probed.ok ? probed.data.points[0]?.rho : undefined), s.loadFactor);
+  const { loadFactors } = planOf(probed, s);
   const body = { opId: s.opId, windowMinutes: s.windowMinutes, ...(s.traffic === 'tenant' ? { tenant: ctx.tenant } : {}), overrides: s.overrides, loadFactors };
   return { path: '/v1/catalog/whatif/sweep?format=csv', body };
 }
@@ -251,9 +264,10 @@ export const whatIfPage: Page = {
     // Slider positions: the scenario's inputs (observed, else catalog, unless overridden).
     const probed = await probe(ctx, s);
     const inputs = probed.ok ? probed.data.inputs : undefined;
-    const maxLoad = maxLoadOf(probed.ok ? probed.data.points[0]?.rho : undefined);
+    const plan = planOf(probed, s);
+    const maxLoad = Math.max(plan.maxLoad, Math.ceil(s.loadFactor));
     // Awaited here, not rendered lazily, so a refusal inside sets the page's status before it is sent.
-    const results = await Results({ ctx, s, maxLoad });
+    const results = await Results({ ctx, s, plan });
     const value = (name: string, fallback: number) => s.overrides[name] ?? (inputs?.[name as keyof Inputs]?.value as number | undefined) ?? fallback;
     return (
       <>
@@ -304,7 +318,7 @@ export const whatIfPage: Page = {
                 ))}
               </select>
             </div>
-            <Slider name="loadFactor" label="Load factor (× baseline arrival rate)" value={s.loadFactor} min={0} max={Math.max(maxLoad, Math.ceil(s.loadFactor))} step={0.05} hint="1 = today's traffic; 2 = twice as many requests." />
+            <Slider name="loadFactor" label="Load factor (× baseline arrival rate)" value={s.loadFactor} min={0} max={maxLoad} step={loadStep(maxLoad)} hint="1 = today's traffic; 2 = twice as many requests." />
             {SLIDERS.map((sl) => {
               const v = value(sl.name, sl.min);
               return <Slider name={sl.name} label={sl.label} value={Number(v.toFixed(4))} min={sl.min} max={Math.max(sl.max, Math.ceil(v))} step={sl.step} hint={'hint' in sl ? sl.hint : undefined} />;
@@ -327,6 +341,6 @@ export const whatIfPage: Page = {
     if (ops.data.ops.length === 0) return <Empty>The catalog has no operations to run a what-if on.</Empty>;
     const s = readScenario(ctx, ops.data.ops);
     const probed = await probe(ctx, s);
-    return Results({ ctx, s, maxLoad: maxLoadOf(probed.ok ? probed.data.points[0]?.rho : undefined) });
+    return Results({ ctx, s, plan: planOf(probed, s) });
   },
 };

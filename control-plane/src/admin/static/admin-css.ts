@@ -48,8 +48,18 @@ button.danger { background: var(--err); border-color: var(--err); }
 .chart { margin: 0.5rem 0 1.5rem; max-width: 44rem; }
 .chart svg[role="img"] { width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 .legend { list-style: none; display: flex; gap: 1rem; padding: 0; margin: 0.25rem 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; background: var(--panel); }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; margin: 0 0 1.5rem; }
+.tile { border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; background: var(--panel); display: flex; flex-direction: column; }
+.tile h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
+.tile .figure { font-size: 1.9rem; font-weight: 700; margin: 0; }
+.tile .detail, .tile-note { color: var(--muted); margin: 0.25rem 0; }
+.tile table { font-size: 0.875rem; margin: 0.25rem 0; background: #fff; }
+.tile-list { margin: 0.25rem 0; padding-left: 1.25rem; }
+.tile-link { margin: auto 0 0; padding-top: 0.5rem; }
+.op-name { font-weight: 600; }
+.op-ref code { white-space: nowrap; word-break: normal; }
+.op-name.unknown { font-weight: normal; font-style: italic; color: var(--muted); }
+details.access { margin: 1rem 0; }
 .status-on { color: var(--ok); font-weight: 600; }
 .status-off { color: var(--err); font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
