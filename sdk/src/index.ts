@@ -7,6 +7,7 @@ export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, ty
 export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
 export {
   isDryRun,
+  parsePurgeCommand,
   PurgeCommandSchema,
   PurgeDryRunRequestSchema,
   PurgeDryRunSchema,

@@ -1,14 +1,4 @@
-import {
-  ErrorCode,
-  isDryRun,
-  type PurgeCommand,
-  PurgeDryRunRequestSchema,
-  type PurgeReceipt,
-  type PurgeRequest,
-  PurgeRequestSchema,
-  SIGNATURE_HEADER,
-  verifyWebhook,
-} from '@conductor/sdk';
+import { ErrorCode, isDryRun, parsePurgeCommand, type PurgeCommand, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
 import { readTextLimited } from '../http/body.ts';
@@ -29,7 +19,7 @@ export async function handlePurge(request: Request, cx: EdgeContext): Promise<Re
   try {
     const json = await verifiedJson(raw, request.headers.get(SIGNATURE_HEADER), cx);
     dryRun = typeof json === 'object' && json !== null && 'dryRun' in json;
-    const command = parseCommand(json, dryRun);
+    const command = parseCommand(json);
     if (isDryRun(command)) return Response.json(await dryRunPurge(command, cx), { headers: { 'cache-control': 'no-store' } });
     return await applyPurge(command, cx);
   } catch (err) {
@@ -68,13 +58,10 @@ async function verifiedJson(raw: string, signature: string | null, cx: EdgeConte
 }
 
 /** A purge, or a dry run when the body has a `dryRun` member. */
-function parseCommand(json: unknown, dryRun: boolean): PurgeCommand {
-  const parsed = (dryRun ? PurgeDryRunRequestSchema : PurgeRequestSchema).safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, `invalid purge ${dryRun ? 'dry run' : 'request'}: ${problems}`);
-  }
-  return parsed.data;
+function parseCommand(json: unknown): PurgeCommand {
+  const parsed = parsePurgeCommand(json);
+  if (!parsed.ok) throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, `invalid ${parsed.problem}`);
+  return parsed.command;
 }
 
 async function applyPurge(req: PurgeRequest, cx: EdgeContext): Promise<Response> {
