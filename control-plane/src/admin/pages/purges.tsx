@@ -37,7 +37,7 @@ function purgeBody(ctx: PageContext, form: FormData): { ok: true; body: PurgeTar
 
 function Preview({ answer }: { answer: PurgeDryRun }) {
   return (
-    <section class="notice ok" aria-labelledby="preview-heading" role="status">
+    <section class="notice ok" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Preview: nothing was purged</h2>
       <p>
         Purging this would bump <strong>{answer.tags.length}</strong> tag(s) and make <strong>{answer.liveEntries}</strong> live cache{' '}
@@ -92,7 +92,7 @@ function Preview({ answer }: { answer: PurgeDryRun }) {
 
 function NotCovered({ mutation, message }: { mutation: string; message: string }) {
   return (
-    <section class="notice unavailable" aria-labelledby="preview-heading" role="status">
+    <section class="notice unavailable" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Preview: mutation {mutation} is not covered by the invalidation map</h2>
       <p>
         It purges nothing: a purge naming it would be refused, and the mutation passing through the edge invalidates no cached response. Link
@@ -146,13 +146,15 @@ export const purgesPage: Page = {
               <input id="variables" name="variables" type="text" value={fieldValue(ctx, 'variables', '{}')} autocomplete="off" />
             </div>
             {/* Preview first: it is the form's default button, so Enter in a field previews, never purges. */}
-            <div class="actions">
-              <button type="submit" name="_action" value="preview" class="secondary" aria-describedby="preview-hint">
-                Preview
-              </button>{' '}
-              <button type="submit" name="_action" value="purge">
-                Purge
-              </button>
+            <div class="field">
+              <div>
+                <button type="submit" name="_action" value="preview" class="secondary" aria-describedby="preview-hint">
+                  Preview
+                </button>{' '}
+                <button type="submit" name="_action" value="purge">
+                  Purge
+                </button>
+              </div>
               <span class="hint" id="preview-hint">
                 Preview shows the tags, operations and live entries the purge would reach, and purges nothing.
               </span>
