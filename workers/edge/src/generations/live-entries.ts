@@ -7,7 +7,7 @@ import type { FillRecord, LiveEntryCount } from './types.ts';
  */
 export const MAX_TRACKED_ENTRIES = 100_000;
 /** Rows deleted per sweep step, so a sweep never holds the object for long. */
-export const SWEEP_CHUNK = 1_000;
+export const SWEEP_CHUNK = 500;
 
 const UNTRACKED_UNTIL = 'fills_untracked_until';
 
@@ -93,13 +93,14 @@ export class LiveEntries {
     const unique = [...new Set(tags)];
     const generations = Object.fromEntries(unique.map((t) => [t, 0]));
     for (const [tag, gen] of this.currentGenerations(unique)) generations[tag] = gen;
+    // Dead rows are exactly those under a tag bumped since they were recorded, and every such tag
+    // sits in fill_sweeps until its dead rows are gone (queueSweep, sweep): so only the rows waiting
+    // for a sweep are checked, not every row against the generations table.
     const rows = this.sql.exec<{ op_id: string; n: number }>(
-      `WITH hit AS (SELECT DISTINCT fill_id FROM fill_tags WHERE tag IN (SELECT value FROM json_each(?1)))
+      `WITH hit AS (SELECT DISTINCT fill_id FROM fill_tags WHERE tag IN (SELECT value FROM json_each(?1))),
+            dead AS (SELECT t.fill_id FROM fill_sweeps s CROSS JOIN fill_tags t ON t.tag = s.tag AND t.gen < s.below)
        SELECT f.op_id, COUNT(*) AS n FROM hit JOIN fills f ON f.id = hit.fill_id
-       WHERE f.retain_until > ?2
-         AND NOT EXISTS (
-           SELECT 1 FROM fill_tags t LEFT JOIN generations g ON g.tag = t.tag
-           WHERE t.fill_id = f.id AND t.gen <> coalesce(g.gen, 0))
+       WHERE f.retain_until > ?2 AND hit.fill_id NOT IN (SELECT fill_id FROM dead)
        GROUP BY f.op_id`,
       JSON.stringify(unique),
       now,
