@@ -119,12 +119,15 @@ describe('live entries in TenantGenerations', () => {
     // Made dead and queued by hand, as bump() does, without the alarm that would sweep concurrently.
     const steps = await runInDurableObject(s, (_i, state) => {
       const live = new LiveEntries(state.storage);
+      const before = live.count(['op:A'], Date.now()).total;
       state.storage.sql.exec(`INSERT INTO generations (tag, gen) VALUES ('op:A', 1)`);
       expect(live.queueSweep({ 'op:A': 1 })).toBe(true);
       const count = () => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM fills').one().n;
-      return [live.sweep(Date.now()), count(), live.sweep(Date.now()), count(), live.queueSweep({ 'op:A': 1 })];
+      const live0 = live.count(['*', 'op:A'], Date.now()).total;
+      return [before, live0, live.sweep(Date.now()), count(), live.sweep(Date.now()), count(), live.queueSweep({ 'op:A': 1 })];
     });
-    expect(steps).toEqual([true, n - SWEEP_CHUNK, false, 0, false]);
+    // Dead before any sweep ran; then swept in two chunks; nothing left to queue.
+    expect(steps).toEqual([n, 0, true, n - SWEEP_CHUNK, false, 0, false]);
   });
 
   it('past the tracking limit a fill is not recorded and the count says it is incomplete while that fill could live', async () => {
