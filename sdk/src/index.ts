@@ -1,4 +1,4 @@
-// Public surface of the Conductor SDK: the wire contracts (error body, purge request and receipt),
+// Public surface of the Conductor SDK: the wire contracts (error body, purge request, receipt and dry run),
 // what an origin needs to key, sign and purge. Runs in Node, browsers and Workers alike; the durable
 // purge outbox is Node-only (node:sqlite) and lives behind its own entry, `@conductor/sdk/outbox`.
 export { canonicalJson } from './core/canonical-json.ts';
@@ -6,5 +6,18 @@ export { documentId, sha256Hex, variablesHash } from './core/hash.ts';
 export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, type SignatureCheck } from './core/webhook-signature.ts';
 export { PURGE_SECRET_MIN_LENGTH, PurgeSecretSchema } from './core/purge-secret.ts';
 export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
-export { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from './contracts/purge.ts';
+export {
+  isDryRun,
+  parsePurgeCommand,
+  PurgeCommandSchema,
+  PurgeDryRunRequestSchema,
+  PurgeDryRunSchema,
+  PurgeReceiptSchema,
+  PurgeRequestSchema,
+  type PurgeCommand,
+  type PurgeDryRun,
+  type PurgeDryRunRequest,
+  type PurgeReceipt,
+  type PurgeRequest,
+} from './contracts/purge.ts';
 export { createPurgeClient, PurgeError, PURGE_PATH, type PurgeClient, type PurgeClientOptions } from './purge/client.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ErrorBody, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, signWebhook } from '@conductor/sdk';
+import { type ErrorBody, type PurgeCommand, type PurgeReceipt, SIGNATURE_HEADER, signWebhook } from '@conductor/sdk';
 import type { Stack } from '../../scripts/stack.ts';
 
 export interface Reply<T = any> {
@@ -60,10 +60,10 @@ export function newPurgeId(): string {
   return `test-${randomBytes(8).toString('hex')}`;
 }
 
-/** Sends a purge to the edge hook exactly as an origin would: HMAC over `t.body`. */
+/** Sends a purge (or its dry run) to the edge hook exactly as an origin would: HMAC over `t.body`. */
 export async function signedPurge(
   stack: Stack,
-  request: PurgeRequest,
+  request: PurgeCommand,
   opts: { secret?: string; nowSeconds?: number; signature?: string | null; rawBody?: string } = {},
 ): Promise<Reply<PurgeReceipt & ErrorBody>> {
   const raw = opts.rawBody ?? JSON.stringify(request);

@@ -296,6 +296,23 @@ describe('admin UI (server side, in-process)', () => {
     expect(history).toContain('failed');
   });
 
+  it('previews a purge without purging: an unreachable edge is reported plainly, the form keeps what was typed, nothing is recorded', async () => {
+    const s = await session(await t.token(tenantReader('acme')));
+    const before = await (await get('/admin/purges', s.cookie)).text();
+    const fields = { _action: 'preview', _csrf: s.csrf, kind: 'mutation', target: 'updateEntity', variables: '{"id":"7"}' };
+    const res = await post('/admin/purges', fields, { cookie: s.cookie });
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toContain('Could not preview this purge</strong> (502 EDGE_UNAVAILABLE)');
+    expect(html).toContain('value="updateEntity"');
+    expect(html).toContain('value="{&quot;id&quot;:&quot;7&quot;}"');
+    expect(html).toMatch(/<option value="mutation" selected/);
+    // A reader may preview but not purge, and the preview left no row in the history.
+    const purge = await post('/admin/purges', { ...fields, _action: 'purge' }, { cookie: s.cookie });
+    expect(purge.status).toBe(403);
+    expect((await (await get('/admin/purges', s.cookie)).text()).match(/<tr>/g)?.length).toBe(before.match(/<tr>/g)?.length);
+  });
+
   it('refuses a tenant admin the TTL Accept button with 403', async () => {
     const s = await session(await t.token(tenantAdmin('acme')));
     const res = await post('/admin/ttl', { _action: 'accept', _csrf: s.csrf, name: 'Entities', ttlSeconds: '120' }, { cookie: s.cookie });

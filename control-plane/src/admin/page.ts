@@ -30,7 +30,11 @@ export function fieldValue(ctx: PageContext, name: string, stored: string | numb
   return stored === null || stored === undefined ? '' : String(stored);
 }
 
-export type ActionOutcome = { ok: true; message: string; redirect?: string } | ({ ok: false } & ApiProblem);
+export type ActionOutcome =
+  | { ok: true; message: string; redirect?: string }
+  /** An answer that changed nothing (a preview): shown on the page itself, with the submitted form kept. */
+  | { ok: true; show: Child }
+  | ({ ok: false } & ApiProblem);
 
 export interface PageAction {
   /** Completes "You are not allowed to …" when the API answers 403, e.g. "change an operation's TTL". */

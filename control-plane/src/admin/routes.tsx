@@ -297,6 +297,10 @@ export function createAdminRoutes(api: InProcessApi): Hono<AppEnv> {
           return renderPage(c, page, ctx, <Problem problem={{ status: 400, code: 'BAD_REQUEST', message: 'unknown form action', unavailable: false }} what="do that" />);
         }
         const outcome = await action.run(ctx, form);
+        if (outcome.ok && 'show' in outcome) {
+          ctx.submitted = form;
+          return renderPage(c, page, ctx, outcome.show);
+        }
         if (outcome.ok) {
           setFlash(c, outcome.message);
           return c.redirect(outcome.redirect ?? c.req.path + (new URL(c.req.url).search || ''), 303);

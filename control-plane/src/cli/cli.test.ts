@@ -184,6 +184,24 @@ describe('conductor purge', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('--dry-run sends the signed target with dryRun: true and no purgeId, and prints what the purge would do', async () => {
+    const run = await conductor(['purge', '--tenant', 'acme', '--mutation', 'updateEntity', '--vars', '{"id":"7","name":"x"}', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(edge.received).toHaveLength(1);
+    expect(edge.received[0]!.signature.ok).toBe(true);
+    expect(JSON.parse(edge.received[0]!.rawBody)).toEqual({ tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '7', name: 'x' } }, dryRun: true });
+    expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: true, tenant: 'acme', tags: ['*'], operations: [], liveEntries: 0, liveEntriesComplete: true });
+  });
+
+  it('--dry-run of a mutation the invalidation map does not cover exits 1 and says so', async () => {
+    const message = 'mutation deleteEverything is not covered by the invalidation map: no cached operation is linked to it, so it invalidates nothing';
+    edge.respond(() => ({ status: 404, body: { error: { code: 'UNKNOWN_OPERATION', message } } }));
+    const run = await conductor(['purge', '--tenant', 'acme', '--mutation', 'deleteEverything', '--dry-run']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error UNKNOWN_OPERATION: ${message} (HTTP 404)\n`);
+    expect(run.stdout).toBe('');
+  });
+
   it('exits 1 with EDGE_UNAVAILABLE when nothing listens', async () => {
     const closed = await startPurgeReceiver('x');
     await closed.close();
@@ -209,6 +227,7 @@ describe('conductor purge', () => {
     ['a malformed --vars-hash', ['--tenant', 'acme', '--op', 'sha256:x', '--vars-hash', 'xyz'], /--vars-hash must be 64/],
     ['a short --purge-id', ['--tenant', 'acme', '--all', '--purge-id', 'p1'], /--purge-id must be 8 to 128/],
     ['a bad edge URL', ['--tenant', 'acme', '--all', '--edge', 'not a url'], /invalid edge URL/],
+    ['--dry-run with --purge-id', ['--tenant', 'acme', '--all', '--dry-run', '--purge-id', 'cli-dry-0001'], /--purge-id does not go with --dry-run/],
   ])('exits 2 on %s without sending anything', async (_label, args, message) => {
     const run = await conductor(['purge', ...args], { EDGE_URL: idle.url });
     expect(run.code).toBe(2);

@@ -29,3 +29,75 @@ export const PurgeReceiptSchema = z.object({
   appliedAt: z.string(),
 });
 export type PurgeReceipt = z.infer<typeof PurgeReceiptSchema>;
+
+const DRY_RUN = { dryRun: z.literal(true) };
+const [byMutation, byVariant, byOperation, byTenant] = PurgeRequestSchema.options;
+
+/**
+ * A dry run: the same target forms with `dryRun: true`. It changes nothing, so it has no
+ * `purgeId` (one would suggest an idempotency ledger entry, and there is none to make).
+ */
+export const PurgeDryRunRequestSchema = z.union([
+  byMutation.omit({ purgeId: true }).extend(DRY_RUN).strict(),
+  byVariant.omit({ purgeId: true }).extend(DRY_RUN).strict(),
+  byOperation.omit({ purgeId: true }).extend(DRY_RUN).strict(),
+  byTenant.omit({ purgeId: true }).extend(DRY_RUN).strict(),
+]);
+export type PurgeDryRunRequest = z.infer<typeof PurgeDryRunRequestSchema>;
+
+/** Either a purge or its dry run: what POST /__edge/purge and POST /v1/purge accept. */
+export const PurgeCommandSchema = z.union([PurgeRequestSchema, PurgeDryRunRequestSchema]);
+export type PurgeCommand = z.infer<typeof PurgeCommandSchema>;
+
+export function isDryRun(command: PurgeCommand): command is PurgeDryRunRequest {
+  return 'dryRun' in command && command.dryRun === true;
+}
+
+const TARGETS = ['mutation', 'opId', 'all'] as const;
+
+/**
+ * Parses a purge or, when the body has a `dryRun` member, a dry run, with a precise problem on
+ * failure ("purge: …" or "dry run: …"). A union's own error is only "Invalid input"; the target member present picks the one
+ * form to check, so the problem names what is wrong with that form.
+ */
+export function parsePurgeCommand(json: unknown): { ok: true; command: PurgeCommand } | { ok: false; problem: string } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, problem: 'purge: the body must be a JSON object' };
+  const dryRun = 'dryRun' in json;
+  const kind = dryRun ? 'dry run' : 'purge';
+  const present = TARGETS.filter((t) => t in json);
+  if (present.length !== 1) {
+    const got = present.length === 0 ? 'none' : present.join(' and ');
+    return { ok: false, problem: `${kind}: give exactly one target: mutation, opId (optionally with varsHash) or all (got ${got})` };
+  }
+  const forms = dryRun ? PurgeDryRunRequestSchema.options : PurgeRequestSchema.options;
+  const form = present[0] === 'mutation' ? forms[0] : present[0] === 'all' ? forms[3] : 'varsHash' in json ? forms[1] : forms[2];
+  const parsed = form.safeParse(json);
+  if (parsed.success) return { ok: true, command: parsed.data };
+  const problem = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return { ok: false, problem: `${kind}: ${problem}` };
+}
+
+/**
+ * What a dry run answers: what the purge would bump, which operations it would reach, and how
+ * many live cache entries it would make unreachable (docs/adr/0007-purge-dry-run-live-entries.md
+ * says exactly what that number counts). Nothing is bumped or recorded.
+ */
+export const PurgeDryRunSchema = z.object({
+  dryRun: z.literal(true),
+  tenant: z.string(),
+  /** Tags the purge would bump. */
+  tags: z.array(z.string()),
+  /** Current generation of each tag (unchanged by the dry run; a purge would bump each by one). */
+  generations: z.record(z.string(), z.number().int()),
+  /** Safelisted queries whose entries the tags reach; `name` is null for an id no longer in the safelist. */
+  operations: z.array(z.object({ id: z.string(), name: z.string().nullable(), liveEntries: z.number().int().nonnegative() })),
+  /** Entries recorded at fill time, under the tags' current generations, not yet past their retention, on every POP. */
+  liveEntries: z.number().int().nonnegative(),
+  /**
+   * False while fills went unrecorded because the tenant's tracking limit was reached and one of
+   * them could still be live: `liveEntries` is then a lower bound.
+   */
+  liveEntriesComplete: z.boolean(),
+  evaluatedAt: z.string(),
+});
+export type PurgeDryRun = z.infer<typeof PurgeDryRunSchema>;

@@ -108,3 +108,33 @@ describe('createPurgeClient', () => {
     expect(second.duplicate).toBe(true);
   });
 });
+
+describe('createPurgeClient().dryRun', () => {
+  it('sends the same target signed with dryRun: true and no purgeId, and returns the parsed answer', async () => {
+    const answer = await client().dryRun({ purgeId: 'not-sent-1', tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '7' } } });
+    expect(edge.received).toHaveLength(1);
+    const [sent] = edge.received;
+    expect(sent!.signature.ok).toBe(true);
+    expect(JSON.parse(sent!.rawBody)).toEqual({ tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '7' } }, dryRun: true });
+    expect(sent!.request).toBeUndefined();
+    expect(answer).toMatchObject({ dryRun: true, tenant: 'acme', tags: ['*'], liveEntries: 0, liveEntriesComplete: true });
+  });
+
+  it('retries a 5xx (a dry run changes nothing) and surfaces a 4xx at once', async () => {
+    edge.respond((_r, attempt) => (attempt === 1 ? { status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'busy' } } } : undefined));
+    expect((await client().dryRun({ tenant: 'acme', all: true })).dryRun).toBe(true);
+    expect(edge.received).toHaveLength(2);
+
+    edge.received.length = 0;
+    edge.respond(() => ({ status: 404, body: { error: { code: 'UNKNOWN_OPERATION', message: 'mutation nope is not in the invalidation map' } } }));
+    const error = await client().dryRun({ tenant: 'acme', mutation: { op: 'nope', variables: {} } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNKNOWN_OPERATION', status: 404, attempts: 1 });
+  });
+
+  it('rejects a receipt where a dry-run answer was expected', async () => {
+    edge.respond(() => ({ status: 200, body: { purgeId: 'p-1', tenant: 'acme', tags: ['*'], generations: { '*': 1 }, duplicate: false, appliedAt: 'now' } }));
+    const error = await client().dryRun({ tenant: 'acme', all: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INTERNAL', status: 200 });
+    expect((error as Error).message).toContain('dry-run answer');
+  });
+});

@@ -1,5 +1,14 @@
+import type { z } from 'zod';
 import { ErrorCode } from '../contracts/errors.ts';
-import { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
+import {
+  PurgeDryRunRequestSchema,
+  PurgeDryRunSchema,
+  PurgeReceiptSchema,
+  PurgeRequestSchema,
+  type PurgeDryRun,
+  type PurgeReceipt,
+  type PurgeRequest,
+} from '../contracts/purge.ts';
 import { SIGNATURE_HEADER, signWebhook } from '../core/webhook-signature.ts';
 import { backoffDelayMs } from './backoff.ts';
 
@@ -22,6 +31,11 @@ export interface PurgeClientOptions {
 
 export interface PurgeClient {
   purge(request: PurgeRequest): Promise<PurgeReceipt>;
+  /**
+   * What `purge(request)` would do, without doing it: the tags, the operations and the live entries
+   * it would reach. Nothing is bumped or recorded; a `purgeId` in `request` is not sent.
+   */
+  dryRun(request: PurgeRequest): Promise<PurgeDryRun>;
 }
 
 /**
@@ -59,6 +73,26 @@ export function createPurgeClient(options: PurgeClientOptions): PurgeClient {
     });
   }
 
+  /** Sends one signed body, retrying network errors and 5xx; a 4xx is final. */
+  async function send<T>(body: string, parse: (response: Response, attempts: number) => Promise<T>): Promise<T> {
+    let lastError: PurgeError | undefined;
+    for (let n = 0; n <= retries; n++) {
+      if (n > 0) await sleep(backoffDelayMs(n, baseMs, maxMs, Math.random()));
+      let response: Response;
+      try {
+        response = await attempt(body);
+      } catch (err) {
+        lastError = new PurgeError(ErrorCode.EDGE_UNAVAILABLE, `edge unreachable at ${url}: ${describe(err)}`, undefined, n + 1);
+        continue;
+      }
+      if (response.ok) return parse(response, n + 1);
+      const failure = await errorFrom(response, n + 1);
+      if (response.status < 500) throw failure;
+      lastError = failure;
+    }
+    throw lastError ?? new PurgeError(ErrorCode.EDGE_UNAVAILABLE, 'purge not attempted');
+  }
+
   return {
     async purge(request) {
       const parsed = PurgeRequestSchema.safeParse(request);
@@ -67,39 +101,32 @@ export function createPurgeClient(options: PurgeClientOptions): PurgeClient {
       }
       // One purgeId for every attempt, so a retry after a lost response is a no-op at the edge.
       const body = JSON.stringify({ ...parsed.data, purgeId: parsed.data.purgeId ?? crypto.randomUUID() });
-
-      let lastError: PurgeError | undefined;
-      for (let n = 0; n <= retries; n++) {
-        if (n > 0) await sleep(backoffDelayMs(n, baseMs, maxMs, Math.random()));
-        let response: Response;
-        try {
-          response = await attempt(body);
-        } catch (err) {
-          lastError = new PurgeError(ErrorCode.EDGE_UNAVAILABLE, `edge unreachable at ${url}: ${describe(err)}`, undefined, n + 1);
-          continue;
-        }
-        if (response.ok) return parseReceipt(response, n + 1);
-        const failure = await errorFrom(response, n + 1);
-        if (response.status < 500) throw failure;
-        lastError = failure;
+      return send(body, (response, attempts) => parseAnswer(response, attempts, PurgeReceiptSchema, 'receipt'));
+    },
+    async dryRun(request) {
+      const { purgeId: _unused, ...target } = request;
+      const parsed = PurgeDryRunRequestSchema.safeParse({ ...target, dryRun: true });
+      if (!parsed.success) {
+        throw new PurgeError(ErrorCode.VALIDATION_FAILED, `invalid purge dry run: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
       }
-      throw lastError ?? new PurgeError(ErrorCode.EDGE_UNAVAILABLE, 'purge not attempted');
+      // Changes nothing at the edge, so retrying it is always safe.
+      return send(JSON.stringify(parsed.data), (response, attempts) => parseAnswer(response, attempts, PurgeDryRunSchema, 'dry-run answer'));
     },
   };
 }
 
-async function parseReceipt(response: Response, attempts: number): Promise<PurgeReceipt> {
+async function parseAnswer<T>(response: Response, attempts: number, schema: z.ZodType<T>, what: string): Promise<T> {
   let json: unknown;
   try {
     json = await response.json();
   } catch {
     throw new PurgeError(ErrorCode.INTERNAL, 'edge answered the purge with a body that is not JSON', response.status, attempts);
   }
-  const receipt = PurgeReceiptSchema.safeParse(json);
-  if (!receipt.success) {
-    throw new PurgeError(ErrorCode.INTERNAL, `edge answered the purge with an invalid receipt: ${receipt.error.message}`, response.status, attempts);
+  const answer = schema.safeParse(json);
+  if (!answer.success) {
+    throw new PurgeError(ErrorCode.INTERNAL, `edge answered the purge with an invalid ${what}: ${answer.error.message}`, response.status, attempts);
   }
-  return receipt.data;
+  return answer.data;
 }
 
 async function errorFrom(response: Response, attempts: number): Promise<PurgeError> {

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
+import type { z } from 'zod';
+import {
+  PurgeDryRunRequestSchema,
+  PurgeRequestSchema,
+  type PurgeDryRun,
+  type PurgeDryRunRequest,
+  type PurgeReceipt,
+  type PurgeRequest,
+} from '../contracts/purge.ts';
 import { SIGNATURE_HEADER, verifyWebhook, type SignatureCheck } from '../core/webhook-signature.ts';
 
 /**
@@ -14,6 +22,8 @@ export interface ReceivedPurge {
   rawBody: string;
   signature: SignatureCheck;
   request: PurgeRequest | undefined;
+  /** Set instead of `request` when the body is a dry run. */
+  dryRun: PurgeDryRunRequest | undefined;
 }
 
 export interface Reply {
@@ -39,13 +49,13 @@ export async function startPurgeReceiver(secret: string): Promise<PurgeReceiver>
   const server = createServer(async (req, res) => {
     const rawBody = await readBody(req);
     const signature = await verifyWebhook(secret, rawBody, req.headers[SIGNATURE_HEADER] as string | undefined);
-    const parsed = safeParse(rawBody);
     const entry: ReceivedPurge = {
       path: req.url ?? '',
       contentType: req.headers['content-type'],
       rawBody,
       signature,
-      request: parsed,
+      request: safeParse(rawBody, PurgeRequestSchema),
+      dryRun: safeParse(rawBody, PurgeDryRunRequestSchema),
     };
     received.push(entry);
     const reply = responder(entry, received.length) ?? defaultReply(entry, applied);
@@ -67,6 +77,20 @@ export async function startPurgeReceiver(secret: string): Promise<PurgeReceiver>
 function defaultReply(entry: ReceivedPurge, applied: Set<string>): Reply {
   if (entry.path !== '/__edge/purge') return { status: 404, body: { error: { code: 'NOT_FOUND', message: entry.path } } };
   if (!entry.signature.ok) return { status: 401, body: { error: { code: entry.signature.code, message: entry.signature.message } } };
+  if (entry.dryRun) {
+    // Nothing cached here: the tags a purge-all would bump, no operations, no live entries.
+    const answer: PurgeDryRun = {
+      dryRun: true,
+      tenant: entry.dryRun.tenant,
+      tags: ['*'],
+      generations: { '*': applied.size },
+      operations: [],
+      liveEntries: 0,
+      liveEntriesComplete: true,
+      evaluatedAt: new Date().toISOString(),
+    };
+    return { status: 200, body: answer };
+  }
   if (!entry.request?.purgeId) return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'purgeId required' } } };
   const duplicate = applied.has(entry.request.purgeId);
   applied.add(entry.request.purgeId);
@@ -81,9 +105,9 @@ function defaultReply(entry: ReceivedPurge, applied: Set<string>): Reply {
   return { status: 200, body: receipt };
 }
 
-function safeParse(raw: string): PurgeRequest | undefined {
+function safeParse<T>(raw: string, schema: z.ZodType<T>): T | undefined {
   try {
-    const result = PurgeRequestSchema.safeParse(JSON.parse(raw));
+    const result = schema.safeParse(JSON.parse(raw));
     return result.success ? result.data : undefined;
   } catch {
     return undefined;

@@ -6,6 +6,7 @@ import { HotEntries } from './cache/hot-entries.ts';
 import { InFlight, type FlightResult } from './cache/in-flight.ts';
 import { ResponseCache } from './cache/response-cache.ts';
 import { PulledConfig, type ConfigSource } from './config/config-store.ts';
+import { LiveEntriesClient } from './generations/live-entries-client.ts';
 import { CachedDocumentRegistry, type DocumentRegistry } from './graphql/document-registry.ts';
 import { metricsShipper } from './metrics/flush.ts';
 import { MetricsRecorder } from './metrics/recorder.ts';
@@ -22,6 +23,8 @@ export interface EdgeContext {
   keys: JWTVerifyGetKey;
   verifiedTokens: VerifiedTokens;
   generations: GenerationsClient;
+  /** Reports stored entries and counts live ones, for purge dry runs (not on the hit path). */
+  liveEntries: LiveEntriesClient;
   responses: ResponseCache;
   /** Origin fetches in progress per cache URL: coalescing and single background refreshes. */
   inFlight: InFlight<FlightResult>;
@@ -43,6 +46,7 @@ const configs = new Map<string, PulledConfig>();
 const globalFetch: Fetch = (input, init) => fetch(input, init);
 let documents: CachedDocumentRegistry | null = null;
 let responses: ResponseCache | null = null;
+let liveEntries: LiveEntriesClient | null = null;
 let origin: { settings: EdgeSettings; client: OriginClient } | null = null;
 
 export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
@@ -55,6 +59,7 @@ export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
   }
   documents ??= new CachedDocumentRegistry(caches.default);
   responses ??= new ResponseCache(caches.default, hotEntries);
+  liveEntries ??= new LiveEntriesClient(env.GENERATIONS);
   if (origin?.settings !== settings) origin = { settings, client: new OriginClient(settings.originUrl, settings.originTimeoutMs, globalFetch) };
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   return {
@@ -63,6 +68,7 @@ export function edgeContext(env: Env, ctx: ExecutionContext): EdgeContext {
     keys: controlPlaneKeys(settings.controlPlaneUrl),
     verifiedTokens,
     generations: new GenerationsClient(memo, env.GENERATIONS),
+    liveEntries,
     responses,
     inFlight,
     origin: origin.client,

@@ -16,6 +16,7 @@ import { indexConfig, type ConfigIndex } from '../src/config/config-index.ts';
 import type { EdgeContext } from '../src/context.ts';
 import { CachedDocumentRegistry } from '../src/graphql/document-registry.ts';
 import { InFlight } from '../src/cache/in-flight.ts';
+import { LiveEntriesClient } from '../src/generations/live-entries-client.ts';
 import type { TenantGenerations } from '../src/generations/tenant-generations.ts';
 import { metricsShipper, type MetricsTarget } from '../src/metrics/flush.ts';
 import { MetricsRecorder } from '../src/metrics/recorder.ts';
@@ -139,6 +140,7 @@ export async function testContext(index: ConfigIndex, keys: Signer['keys'], opts
     keys,
     verifiedTokens: new VerifiedTokens(),
     generations: new GenerationsClient(new GenerationMemo(), opts.generations ?? env.GENERATIONS),
+    liveEntries: new LiveEntriesClient(opts.generations ?? env.GENERATIONS),
     responses: new ResponseCache(await caches.open(`test-${crypto.randomUUID()}`), new HotEntries()),
     inFlight: new InFlight(),
     origin: new OriginClient(settings.originUrl, settings.originTimeoutMs, opts.origin ?? ((input, init) => fetch(input, init))),

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { purgeEvents } from '@conductor/schema/cache';
 import type { PurgeEvent } from '@conductor/schema/contracts/cache-admin';
-import { type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
+import { type PurgeDryRun, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { seedDemo } from '../../seed/demo.ts';
 import { startTestApp, tenantAdmin, tenantReader, type TestApp } from '../../testing/app.ts';
 import { expectError } from '../../testing/api-error.ts';
@@ -45,10 +45,11 @@ class EdgeHook {
     if (req.method !== 'POST' || req.url !== '/__edge/purge') return [404, { error: { code: 'NOT_FOUND', message: 'no route' } }];
     const check = await verifyWebhook(this.secret, raw, req.headers[SIGNATURE_HEADER] as string | undefined);
     if (!check.ok) return [401, { error: { code: check.code, message: check.message } }];
-    const request = JSON.parse(raw) as PurgeRequest;
-    this.received.push(request);
+    const request = JSON.parse(raw) as PurgeRequest | (Omit<PurgeDryRun, 'dryRun'> & { dryRun: true });
+    this.received.push(request as PurgeRequest);
     if (this.mode === 'reject') return [400, { error: { code: 'UNKNOWN_OPERATION', message: 'no invalidation entry for mutation nope' } }];
     if (this.mode === 'fail') return [503, { error: { code: 'INTERNAL', message: 'durable object unavailable' } }];
+    if ('dryRun' in request) return [200, DRY_RUN_ANSWER(request.tenant)];
     const key = `${request.tenant}/${request.purgeId}`;
     const duplicate = this.seen.has(key);
     this.seen.add(key);
@@ -65,6 +66,18 @@ class EdgeHook {
     return [200, receipt];
   }
 }
+
+/** What the stand-in edge answers every dry run; the real counting is the edge's (workers and e2e tests). */
+const DRY_RUN_ANSWER = (tenant: string): PurgeDryRun => ({
+  dryRun: true,
+  tenant,
+  tags: ['*'],
+  generations: { '*': 4 },
+  operations: [{ id: `sha256:${'e'.repeat(64)}`, name: 'EntityById', liveEntries: 3 }],
+  liveEntries: 3,
+  liveEntriesComplete: true,
+  evaluatedAt: '2026-12-01T00:00:00.000Z',
+});
 
 let edge: EdgeHook;
 let t: TestApp;
@@ -271,5 +284,73 @@ describe('edge unreachable', () => {
 
     const history = (await (await down.call('GET', '/v1/purges', { token })).json()) as { purges: PurgeEvent[] };
     expect(history.purges).toMatchObject([{ purgeId: 'unreachable-1', status: 'failed' }]);
+  });
+});
+
+describe('POST /v1/purge with dryRun: true', () => {
+  const allEvents = () => t.db.select().from(purgeEvents);
+
+  it("signs and forwards the dry run, answers the edge's preview, and records neither an event nor an audit row", async () => {
+    const [eventsBefore, auditBefore] = [await allEvents(), await auditTrail(t.db)];
+    const res = await purge({ tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '7' } }, dryRun: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(DRY_RUN_ANSWER('acme'));
+    // No purgeId is invented for it: nothing at the edge or here keeps a record of a dry run.
+    expect(edge.received).toEqual([{ tenant: 'acme', mutation: { op: 'updateEntity', variables: { id: '7' } }, dryRun: true }]);
+    expect(await allEvents()).toEqual(eventsBefore);
+    expect(await auditTrail(t.db)).toEqual(auditBefore);
+  });
+
+  it('needs only read access to the tenant: a reader may preview, but not purge', async () => {
+    const reader = await t.token(tenantReader('acme'));
+    expect((await purge({ tenant: 'acme', all: true, dryRun: true }, reader)).status).toBe(200);
+    await expectError(await purge({ tenant: 'acme', all: true }, reader), 403, 'FORBIDDEN');
+    expect(edge.received).toEqual([{ tenant: 'acme', all: true, dryRun: true }]);
+  });
+
+  it("refuses another tenant's dry run with 403 and sends nothing", async () => {
+    const message = await expectError(await purge({ tenant: 'globex', all: true, dryRun: true }), 403, 'FORBIDDEN');
+    expect(message).toContain('globex');
+    expect(edge.received).toEqual([]);
+  });
+
+  it('answers 401 without a token', async () => {
+    await expectError(await t.call('POST', '/v1/purge', { body: { tenant: 'acme', all: true, dryRun: true } }), 401, 'UNAUTHENTICATED');
+    expect(edge.received).toEqual([]);
+  });
+
+  it('answers 404 UNKNOWN_TENANT for a tenant that does not exist', async () => {
+    const token = await t.token({ tenant: 'initech', scopes: ['admin.read'] });
+    await expectError(await purge({ tenant: 'initech', all: true, dryRun: true }, token), 404, 'UNKNOWN_TENANT');
+    expect(edge.received).toEqual([]);
+  });
+
+  it.each([
+    ['a purgeId', { tenant: 'acme', all: true, dryRun: true, purgeId: 'dry-run-0001' }, 'json: invalid dry run: Unrecognized key: "purgeId"'],
+    ['dryRun false', { tenant: 'acme', all: true, dryRun: false }, 'json: invalid dry run: dryRun: Invalid input: expected true'],
+    ['no target', { tenant: 'acme', dryRun: true }, 'json: invalid dry run: give exactly one target: mutation, opId (optionally with varsHash) or all (got none)'],
+    ['two targets', { tenant: 'acme', all: true, opId: 'x', dryRun: true }, 'json: invalid dry run: give exactly one target: mutation, opId (optionally with varsHash) or all (got opId and all)'],
+  ])('rejects %s with 400 VALIDATION_FAILED naming the problem', async (_label, body, expected) => {
+    expect(await expectError(await purge(body), 400, 'VALIDATION_FAILED')).toBe(expected);
+    expect(edge.received).toEqual([]);
+  });
+
+  it('rejects a body that is not JSON with 400 BAD_JSON', async () => {
+    const res = await t.call('POST', '/v1/purge', { token: acmeAdmin, body: '{"tenant":"acme","dryRun":true,', headers: { 'content-type': 'application/json' } });
+    await expectError(res, 400, 'BAD_JSON');
+  });
+
+  it("passes the edge's 4xx through (a mutation the map does not cover)", async () => {
+    edge.mode = 'reject';
+    const message = await expectError(await purge({ tenant: 'acme', mutation: { op: 'nope', variables: {} }, dryRun: true }), 400, 'UNKNOWN_OPERATION');
+    expect(message).toContain('nope');
+  });
+
+  it('answers 502 EDGE_UNAVAILABLE when the edge fails, and records no failed purge', async () => {
+    edge.mode = 'fail';
+    const before = await allEvents();
+    const message = await expectError(await purge({ tenant: 'acme', all: true, dryRun: true }), 502, 'EDGE_UNAVAILABLE');
+    expect(message).toContain('503');
+    expect(await allEvents()).toEqual(before);
   });
 });

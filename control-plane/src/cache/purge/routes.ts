@@ -1,14 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { PurgeEventSchema } from '@conductor/schema/contracts/cache-admin';
-import { PurgeReceiptSchema, PurgeRequestSchema } from '@conductor/sdk';
+import { ErrorCode, isDryRun, parsePurgeCommand, PurgeCommandSchema, PurgeDryRunSchema, PurgeReceiptSchema } from '@conductor/sdk';
 import { authorize } from '../../auth/middleware.ts';
+import { ApiError } from '../../http/errors.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { listPurgeEvents } from './queries.ts';
-import { forwardPurge, toPurgeEvent } from './service.ts';
+import { dryRunPurge, forwardPurge, toPurgeEvent } from './service.ts';
 
 const tags = ['purge'];
+
+/** A union's own validation error is only "Invalid input": name the problem with the form the body picked. */
+async function invalidCommand(c: Context): Promise<never> {
+  const parsed = parsePurgeCommand(await c.req.json());
+  throw new ApiError(400, ErrorCode.VALIDATION_FAILED, parsed.ok ? 'json: invalid purge' : `json: invalid ${parsed.problem}`);
+}
 
 export const routes = createRouter()
   .openapi(
@@ -17,21 +25,32 @@ export const routes = createRouter()
       path: '/purge',
       tags,
       security: bearerSecurity,
-      summary: "Purge a tenant's cache through the edge hook (admin.write in that tenant)",
+      summary: "Purge a tenant's cache through the edge hook (admin.write in that tenant), or preview it with dryRun: true",
       description:
         'Signed and forwarded to the edge; answers with the edge receipt once generations are bumped. Edge 4xx answers are passed through; ' +
-        'an unreachable or failing edge is 502 EDGE_UNAVAILABLE and is recorded as a failed purge.',
-      request: { body: jsonBody(PurgeRequestSchema) },
+        'an unreachable or failing edge is 502 EDGE_UNAVAILABLE and is recorded as a failed purge. ' +
+        'With `dryRun: true` (and no purgeId) the edge answers what the purge would do instead: the tags, the operations they reach and ' +
+        'the live entries it would make unreachable; nothing is bumped or recorded, and reading the tenant is enough to ask.',
+      request: { body: jsonBody(PurgeCommandSchema) },
       responses: {
-        200: { description: 'Edge receipt', content: { 'application/json': { schema: PurgeReceiptSchema } } },
+        200: {
+          description: 'Edge receipt, or the dry-run answer',
+          content: { 'application/json': { schema: z.union([PurgeReceiptSchema, PurgeDryRunSchema]) } },
+        },
         ...errorResponses(400, 401, 403, 404, 409, 413, 502),
       },
     }),
     async (c) => {
-      const request = c.req.valid('json');
-      await authorize(c, 'write', { type: 'Tenant', id: request.tenant });
-      return c.json(await forwardPurge(c.var.deps, c.var.principal.sub, request), 200);
+      const command = c.req.valid('json');
+      if (isDryRun(command)) {
+        // Changes nothing, so reading the tenant is enough: mutation authors can see what their mutation would purge.
+        await authorize(c, 'read', { type: 'Tenant', id: command.tenant });
+        return c.json(await dryRunPurge(c.var.deps, command), 200);
+      }
+      await authorize(c, 'write', { type: 'Tenant', id: command.tenant });
+      return c.json(await forwardPurge(c.var.deps, c.var.principal.sub, command), 200);
     },
+    (result, c) => (result.success ? undefined : invalidCommand(c)),
   )
   .openapi(
     createRoute({

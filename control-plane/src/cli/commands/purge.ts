@@ -6,9 +6,9 @@ const DEFAULT_EDGE_URL = 'http://127.0.0.1:8787';
 
 export const purgeCommand: Command = {
   name: 'purge',
-  summary: "sign and send a purge to the edge's /__edge/purge hook, print the receipt",
+  summary: "sign and send a purge (or its dry run) to the edge's /__edge/purge hook, print the receipt",
   usage: `Usage: conductor purge --tenant T (--mutation OP [--vars JSON] | --op OPID [--vars-hash H | --vars JSON] | --all)
-                       [--edge URL] [--purge-id ID]
+                       [--edge URL] [--purge-id ID | --dry-run]
 
 Targets (exactly one):
   --mutation OP   a mutation root field, resolved through the invalidation map with --vars as its arguments
@@ -18,6 +18,9 @@ Targets (exactly one):
 Options:
   --edge URL      edge base URL (default $EDGE_URL or ${DEFAULT_EDGE_URL})
   --purge-id ID   reuse an id to resend a purge idempotently (default: a fresh UUID)
+  --dry-run       purge nothing; print what the purge would do: the tags, the operations they reach
+                  and the live entries it would make unreachable (a mutation the invalidation map
+                  does not cover is an UNKNOWN_OPERATION error, as the purge would be)
 The HMAC secret is $PURGE_SIGNING_SECRET, else the dev secret under $CONDUCTOR_DATA_DIR.`,
 
   async run(args, io) {
@@ -30,6 +33,7 @@ The HMAC secret is $PURGE_SIGNING_SECRET, else the dev secret under $CONDUCTOR_D
       'vars-hash': { type: 'string' },
       edge: { type: 'string' },
       'purge-id': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     });
     if (!opts.tenant) throw new UsageError('--tenant is required');
     const targets = [opts.mutation !== undefined, opts.op !== undefined, opts.all === true].filter(Boolean).length;
@@ -43,6 +47,7 @@ The HMAC secret is $PURGE_SIGNING_SECRET, else the dev secret under $CONDUCTOR_D
     }
     const purgeId = opts['purge-id'];
     if (purgeId !== undefined && (purgeId.length < 8 || purgeId.length > 128)) throw new UsageError('--purge-id must be 8 to 128 characters');
+    if (purgeId !== undefined && opts['dry-run']) throw new UsageError('--purge-id does not go with --dry-run: a dry run applies nothing, so it has no id');
 
     const vars = opts.vars === undefined ? undefined : parseVars(opts.vars);
     const base = { purgeId: purgeId ?? crypto.randomUUID(), tenant: opts.tenant };
@@ -64,8 +69,9 @@ The HMAC secret is $PURGE_SIGNING_SECRET, else the dev secret under $CONDUCTOR_D
     const secret = fromEnv?.data ?? (await ensureDevSecrets(io.env.CONDUCTOR_DATA_DIR || undefined)).purgeSecret;
 
     try {
-      const receipt = await createPurgeClient({ edgeUrl, secret }).purge(checked.data);
-      io.stdout(`${JSON.stringify(receipt, null, 2)}\n`);
+      const client = createPurgeClient({ edgeUrl, secret });
+      const answer = opts['dry-run'] ? await client.dryRun(checked.data) : await client.purge(checked.data);
+      io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
     } catch (err) {
       if (err instanceof PurgeError) throw new CliError(err.code, err.status ? `${err.message} (HTTP ${err.status})` : err.message);
       throw err;

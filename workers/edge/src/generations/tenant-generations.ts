@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { BumpResult, GenerationsRead } from './types.ts';
+import { LiveEntries } from './live-entries.ts';
+import type { BumpResult, FillRecord, GenerationsRead, LiveEntryCount } from './types.ts';
 
 /**
  * Purge ids are remembered for a day: far beyond the 5-minute signature window, so a retried or
@@ -15,6 +16,7 @@ export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
 export class TenantGenerations extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly epoch: string;
+  private readonly live: LiveEntries;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -26,6 +28,7 @@ export class TenantGenerations extends DurableObject<Env> {
     // Only the first construction over empty storage inserts; every later one reads the same value.
     this.sql.exec(`INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING`, crypto.randomUUID());
     this.epoch = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'epoch'`).one().value;
+    this.live = new LiveEntries(ctx.storage);
   }
 
   read(tags: string[]): GenerationsRead {
@@ -41,8 +44,9 @@ export class TenantGenerations extends DurableObject<Env> {
   }
 
   /** Bumps each tag once; idempotent by purgeId. */
-  bump(purgeId: string, tags: string[]): BumpResult {
-    return this.ctx.storage.transactionSync(() => {
+  async bump(purgeId: string, tags: string[]): Promise<BumpResult> {
+    let sweep = false;
+    const result = this.ctx.storage.transactionSync((): BumpResult => {
       const prior = this.sql.exec<{ result: string }>('SELECT result FROM purges WHERE purge_id = ?', purgeId).toArray()[0];
       if (prior) return { ...(JSON.parse(prior.result) as Omit<BumpResult, 'duplicate'>), duplicate: true };
       const now = Date.now();
@@ -56,7 +60,25 @@ export class TenantGenerations extends DurableObject<Env> {
       const result = { purgeId, tags: unique, generations, appliedAt: new Date(now).toISOString() };
       this.sql.exec('INSERT INTO purges (purge_id, applied_at, result) VALUES (?, ?, ?)', purgeId, now, JSON.stringify(result));
       this.sql.exec('DELETE FROM purges WHERE applied_at < ?', now - LEDGER_RETENTION_MS);
+      sweep = this.live.queueSweep(generations);
       return { ...result, duplicate: false };
     });
+    // The purge is complete without it (bumped tags are no longer counted); the alarm only frees rows.
+    if (sweep) await this.ctx.storage.setAlarm(Date.now());
+    return result;
+  }
+
+  /** Fills the edge stored, reported off the response path; see live-entries.ts. */
+  recordFills(fills: FillRecord[]): { recorded: number; superseded: number; untracked: number } {
+    return this.live.record(this.epoch, fills, Date.now());
+  }
+
+  /** What a purge of `tags` would reach, for a dry run; reads only. */
+  liveEntries(tags: string[]): LiveEntryCount {
+    return this.live.count(tags, Date.now());
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.live.sweep(Date.now())) await this.ctx.storage.setAlarm(Date.now());
   }
 }

@@ -6,6 +6,7 @@ import { entryResponse } from '../cache/response-cache.ts';
 import { entryState, retentionSeconds } from '../cache/stale-policy.ts';
 import { isStorable, parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
+import type { GenerationsRead } from '../generations/types.ts';
 import type { RequestTrace } from '../metrics/observe.ts';
 import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
 
@@ -26,6 +27,8 @@ const STALE_HEADERS = {
  * generations read BEFORE any origin fetch, and fills are stored under it: a fill that began
  * before a purge lands under a URL no read after the purge computes. The same holds for stale
  * entries: after a purge they are unreachable, so stale serving never undoes a purge.
+ * `tenant` and `generations` (what `url` was computed from) are only used by a fill, to report
+ * the stored entry for purge dry runs.
  */
 export async function readThrough(
   cx: EdgeContext,
@@ -33,6 +36,8 @@ export async function readThrough(
   op: EdgeOperation,
   originReq: OriginRequest,
   trace: RequestTrace,
+  tenant: string,
+  generations: GenerationsRead,
 ): Promise<Response> {
   const now = Date.now();
   const entry = await cx.responses.lookup(url, now);
@@ -40,7 +45,7 @@ export async function readThrough(
   if (entry && state === 'fresh') return fromEntry(trace, entry, 'HIT', now);
   if (entry && state === 'stale-while-revalidate') {
     // At most one refresh per URL per isolate: a refresh (or a miss) already in flight will do.
-    if (!cx.inFlight.get(url)) cx.waitUntil(cx.inFlight.start(url, async () => (await fill(cx, url, op, originReq, null)).result));
+    if (!cx.inFlight.get(url)) cx.waitUntil(cx.inFlight.start(url, async () => (await fill(cx, url, op, originReq, null, tenant, generations)).result));
     return fromEntry(trace, entry, 'STALE', now, STALE_HEADERS.revalidating);
   }
   const fallback = state === 'stale-if-error' ? entry : null;
@@ -52,10 +57,10 @@ export async function readThrough(
     if (shared.kind === 'stored') return fromEntry(trace, shared.entry, 'COALESCED', Date.now());
     if (shared.kind === 'origin-failed' && fallback) return fromEntry(trace, fallback, 'STALE', Date.now(), STALE_HEADERS['origin-error']);
     // The leader's answer was its own: ask the origin ourselves, without a flight of our own.
-    return respond(await fill(cx, url, op, originReq, trace), fallback, trace);
+    return respond(await fill(cx, url, op, originReq, trace, tenant, generations), fallback, trace);
   }
   let outcome!: FillOutcome;
-  const leading = cx.inFlight.start(url, async () => (outcome = await fill(cx, url, op, originReq, trace)).result);
+  const leading = cx.inFlight.start(url, async () => (outcome = await fill(cx, url, op, originReq, trace, tenant, generations)).result);
   // Waiters depend on this flight: it must outlive this request even if its client goes away.
   cx.waitUntil(leading);
   await leading;
@@ -63,7 +68,15 @@ export async function readThrough(
 }
 
 /** Asks the origin and stores a storable answer; never throws (the failure is in the outcome). */
-async function fill(cx: EdgeContext, url: string, op: EdgeOperation, originReq: OriginRequest, trace: RequestTrace | null): Promise<FillOutcome> {
+async function fill(
+  cx: EdgeContext,
+  url: string,
+  op: EdgeOperation,
+  originReq: OriginRequest,
+  trace: RequestTrace | null,
+  tenant: string,
+  generations: GenerationsRead,
+): Promise<FillOutcome> {
   const started = Date.now();
   let answer: OriginAnswer;
   try {
@@ -81,6 +94,12 @@ async function fill(cx: EdgeContext, url: string, op: EdgeOperation, originReq: 
   const stored = { body: answer.body, contentType: answer.contentType, originCacheControl: answer.cacheControl, bytes: answer.bytes };
   const { entry, written } = cx.responses.store(url, stored, op.ttlSeconds, retentionSeconds(op), Date.now());
   cx.waitUntil(written);
+  // Off the response path: purge dry runs count live entries from these reports (docs/adr/0009).
+  cx.liveEntries.recordFill(
+    tenant,
+    { url, opId: op.id, epoch: generations.epoch, generations: generations.generations, retainUntil: entry.retainUntil },
+    cx.waitUntil,
+  );
   return { result: { kind: 'stored', entry }, answer };
 }
 

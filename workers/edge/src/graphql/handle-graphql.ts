@@ -105,7 +105,7 @@ async function cachedRead(
     console.error('edge: generations unavailable, bypassing the cache', String(err));
     return bypass(cx, originReq, trace);
   }
-  return readThrough(cx, cacheUrl(key, await generationDigest(generations, tags)), op, originReq, trace);
+  return readThrough(cx, cacheUrl(key, await generationDigest(generations, tags)), op, originReq, trace, tenant, generations);
 }
 
 /** Straight to the origin, nothing read from or written to the cache. */

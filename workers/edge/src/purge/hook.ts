@@ -1,22 +1,31 @@
-import { ErrorCode, type PurgeReceipt, PurgeRequestSchema, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
+import { ErrorCode, isDryRun, parsePurgeCommand, type PurgeCommand, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
 import { readTextLimited } from '../http/body.ts';
 import { EdgeError } from '../http/errors.ts';
+import { dryRunPurge } from './dry-run.ts';
 import { purgeTags } from './purge-tags.ts';
 
 /**
  * POST /__edge/purge. The signature covers the raw bytes, so it is checked before anything is
  * parsed; idempotency comes from the Durable Object's purge ledger, which is also what turns a
  * replay of a signed body into `duplicate: true`. Applied purges and refused or failed requests
- * go into the metrics batch.
+ * go into the metrics batch. A dry run (`dryRun: true`, signed like any purge) goes to
+ * dry-run.ts and leaves no trace: no bump, no ledger entry, no purge metric.
  */
 export async function handlePurge(request: Request, cx: EdgeContext): Promise<Response> {
   const raw = await readTextLimited(request);
+  let dryRun = false;
   try {
-    return await applyPurge(raw, request.headers.get(SIGNATURE_HEADER), cx);
+    const json = await verifiedJson(raw, request.headers.get(SIGNATURE_HEADER), cx);
+    dryRun = typeof json === 'object' && json !== null && 'dryRun' in json;
+    const command = parseCommand(json);
+    if (isDryRun(command)) return Response.json(await dryRunPurge(command, cx), { headers: { 'cache-control': 'no-store' } });
+    return await applyPurge(command, cx);
   } catch (err) {
-    await countFailure(raw, cx);
+    // Until the signature is verified nothing in the body is trusted, its dryRun flag included;
+    // a verified dry run that fails is a failed preview, not a failed purge.
+    if (!dryRun) await countFailure(raw, cx);
     throw err;
   } finally {
     cx.shipMetrics();
@@ -38,21 +47,24 @@ async function countFailure(raw: string, cx: EdgeContext): Promise<void> {
   }
 }
 
-async function applyPurge(raw: string, signature: string | null, cx: EdgeContext): Promise<Response> {
+async function verifiedJson(raw: string, signature: string | null, cx: EdgeContext): Promise<unknown> {
   const check = await verifyWebhook(cx.settings.purgeSecret, raw, signature);
   if (!check.ok) throw new EdgeError(401, ErrorCode[check.code], check.message);
-  let json: unknown;
   try {
-    json = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
     throw new EdgeError(400, ErrorCode.BAD_JSON, 'purge body is not valid JSON');
   }
-  const parsed = PurgeRequestSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, `invalid purge request: ${problems}`);
-  }
-  const req = parsed.data;
+}
+
+/** A purge, or a dry run when the body has a `dryRun` member. */
+function parseCommand(json: unknown): PurgeCommand {
+  const parsed = parsePurgeCommand(json);
+  if (!parsed.ok) throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, `invalid ${parsed.problem}`);
+  return parsed.command;
+}
+
+async function applyPurge(req: PurgeRequest, cx: EdgeContext): Promise<Response> {
   if (!req.purgeId) throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, 'purgeId is required on the purge hook');
   const index = await cx.config.get(cx.waitUntil);
   if (!index.tenants.has(req.tenant)) throw new EdgeError(404, ErrorCode.UNKNOWN_TENANT, `unknown tenant ${req.tenant}`);

@@ -16,7 +16,7 @@ import { entityReads, entityRequest, entityUrl, testContext, type Signer, type T
  * stub fails, as when the object is overloaded, being moved, or its host is down). Without current
  * generations no stored entry can be trusted, so the edge must fail closed: every read goes to
  * the origin as BYPASS, a fresh or stale entry is never served, nothing is stored, and a purge is
- * refused (503) rather than acknowledged.
+ * refused (503) rather than acknowledged; so is a purge's dry run, rather than answering a made-up count.
  *
  * Runs inside workerd: the `workers` vitest project picks up every `*.workerd.test.ts` under tests/ and the
  * `node` project excludes them.
@@ -26,6 +26,7 @@ const unreachable = {
   get: () => ({
     read: () => Promise.reject(new Error('Durable Object unreachable (injected)')),
     bump: () => Promise.reject(new Error('Durable Object unreachable (injected)')),
+    liveEntries: () => Promise.reject(new Error('Durable Object unreachable (injected)')),
   }),
 } as unknown as DurableObjectNamespace<TenantGenerations>;
 
@@ -91,5 +92,15 @@ describe('chaos: generations Durable Object unreachable', () => {
     const res = await handlePurge(req, broken).catch(toErrorResponse);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: 'EDGE_UNAVAILABLE' } });
+  });
+
+  it('a dry run is refused with 503 EDGE_UNAVAILABLE, never a made-up count', async () => {
+    const { broken } = await contexts();
+    const body = JSON.stringify({ tenant: 'acme', all: true, dryRun: true });
+    const signature = await signWebhook('test-purge-secret-0123456789abcdef', body);
+    const req = new Request('https://edge.test/__edge/purge', { method: 'POST', headers: { 'x-conductor-signature': signature }, body });
+    const res = await handlePurge(req, broken).catch(toErrorResponse);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'EDGE_UNAVAILABLE', message: 'generation store unavailable; nothing previewed' } });
   });
 });
