@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { errorResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
-import { tenantScope } from '../reports/scope.ts';
+import { readableTenants } from '../edge-metrics/access.ts';
 import { DEFAULT_RULES } from './rules.ts';
 import { currentAlerts } from './service.ts';
 
@@ -37,7 +37,7 @@ export const routes = createRouter().openapi(
   }),
   async (c) => {
     const { tenant } = c.req.valid('query');
-    const scope = await tenantScope(c, tenant);
+    const scope = await readableTenants(c, tenant);
     const now = new Date();
     return c.json({ evaluatedAt: now.toISOString(), rules: { ...DEFAULT_RULES }, alerts: await currentAlerts(c.var.deps.db, scope, now) }, 200);
   },

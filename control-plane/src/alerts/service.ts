@@ -1,6 +1,9 @@
+import { isEdgeServed } from '@conductor/schema/contracts/edge-metrics';
 import type { Db } from '../db/client.ts';
-import { failedPurgeEventsSince, purgeFailuresSince, statusTotals, unacknowledgedByTenant, type TenantScope } from '../reports/queries.ts';
-import { EDGE_SERVED } from '../reports/figures.ts';
+import { failedAdminPurgesSince, hookFailuresSince, unacknowledgedByTenant } from '../edge-metrics/purges.ts';
+import type { TenantScope } from '../edge-metrics/scope.ts';
+import { requestsByStatus } from '../edge-metrics/traffic.ts';
+import { lastWholeMinutes, precedingWindow } from '../edge-metrics/window.ts';
 import { evaluateAlerts, DEFAULT_RULES, type Alert, type AlertInput, type AlertRules } from './rules.ts';
 
 const MINUTE_MS = 60_000;
@@ -18,23 +21,21 @@ export async function alertInput(db: Db, scope: TenantScope, now: Date, rules: A
 
   const failuresSince = new Date(now.getTime() - rules.purgeFailures.windowMinutes * MINUTE_MS);
   const failures = new Map<string, number>();
-  for (const r of [...(await purgeFailuresSince(db, scope, failuresSince)), ...(await failedPurgeEventsSince(db, scope, failuresSince))]) {
+  for (const r of [...(await hookFailuresSince(db, scope, failuresSince)), ...(await failedAdminPurgesSince(db, scope, failuresSince))]) {
     failures.set(r.tenantId, (failures.get(r.tenantId) ?? 0) + r.failures);
   }
 
-  // Whole minutes only: the current minute is still being flushed by the edge.
   const drop = rules.hitRatioDrop;
-  const end = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
-  const current = { from: new Date(end - drop.windowMinutes * MINUTE_MS), to: new Date(end) };
-  const baseline = { from: new Date(current.from.getTime() - drop.baselineMinutes * MINUTE_MS), to: current.from };
+  const current = lastWholeMinutes(now, drop.windowMinutes);
+  const baseline = precedingWindow(current, drop.baselineMinutes);
   const ratios = new Map<string, AlertInput['hitRatios'][number]>();
   for (const [which, window] of [['current', current], ['baseline', baseline]] as const) {
-    for (const row of await statusTotals(db, { scope, window })) {
+    for (const row of await requestsByStatus(db, { scope, window })) {
       const operation = row.opName || row.opId;
       const key = `${row.tenantId}\u0000${operation}`;
       const entry = ratios.get(key) ?? { tenant: row.tenantId, operation, current: { requests: 0, hits: 0 }, baseline: { requests: 0, hits: 0 } };
       entry[which].requests += row.requests;
-      if (EDGE_SERVED.has(row.status)) entry[which].hits += row.requests;
+      if (isEdgeServed(row.status)) entry[which].hits += row.requests;
       ratios.set(key, entry);
     }
   }

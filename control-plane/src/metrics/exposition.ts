@@ -3,8 +3,11 @@ import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import { alertInput } from '../alerts/service.ts';
 import { evaluateAlerts } from '../alerts/rules.ts';
 import type { Db } from '../db/client.ts';
-import { figures, type BucketCount } from '../reports/figures.ts';
-import { bucketCounts, statusTotals, tenantInvalidations, type StatusTotalRow, type TenantScope } from '../reports/queries.ts';
+import { figures, type BucketCount } from '../edge-metrics/figures.ts';
+import { invalidationsByTenant } from '../edge-metrics/purges.ts';
+import { ALL_TENANTS } from '../edge-metrics/scope.ts';
+import { latencyBuckets, requestsByStatus, type StatusTotalRow } from '../edge-metrics/traffic.ts';
+import { lastWholeMinutes } from '../edge-metrics/window.ts';
 import { renderExposition, type Family, type HistogramSample, type Sample } from './prometheus.ts';
 
 /** The scrape covers the last WINDOW_MINUTES whole minutes; the minute in progress is left out (the edge is still flushing it). */
@@ -17,8 +20,6 @@ export const WINDOW_MINUTES = 5;
  */
 export const DURATION_LE_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
 
-const MINUTE_MS = 60_000;
-const ALL: TenantScope = { all: true };
 
 /** The label an operation is exposed under: its name (every version together), its id when nameless. */
 const operationOf = (opName: string, opId: string) => opName || opId;
@@ -36,10 +37,9 @@ export function cumulativeBuckets(buckets: { bucket: number; count: number }[]):
 
 /** Everything GET /metrics exposes, over every tenant. */
 export async function buildExposition(db: Db, now: Date): Promise<string> {
-  const end = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
-  const window = { from: new Date(end - WINDOW_MINUTES * MINUTE_MS), to: new Date(end) };
-  const totals = await statusTotals(db, { scope: ALL, window });
-  const buckets = await bucketCounts(db, { scope: ALL, window });
+  const window = lastWholeMinutes(now, WINDOW_MINUTES);
+  const totals = await requestsByStatus(db, { scope: ALL_TENANTS, window });
+  const buckets = await latencyBuckets(db, { scope: ALL_TENANTS, window });
 
   // Operation names label the series, so versions of one operation (several ids) merge here.
   const names = new Map<string, string>();
@@ -79,9 +79,9 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
   }
 
   const invalidations = new Map<string, number>();
-  for (const r of await tenantInvalidations(db, ALL, window, WINDOW_MINUTES)) invalidations.set(r.tenantId, (invalidations.get(r.tenantId) ?? 0) + r.purges);
+  for (const r of await invalidationsByTenant(db, ALL_TENANTS, window, WINDOW_MINUTES)) invalidations.set(r.tenantId, (invalidations.get(r.tenantId) ?? 0) + r.purges);
 
-  const input = await alertInput(db, ALL, now);
+  const input = await alertInput(db, ALL_TENANTS, now);
   const alerts = evaluateAlerts(input);
 
   const families: Family[] = [

@@ -5,8 +5,8 @@ import { BarChart } from '../components/bar-chart.tsx';
 import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import type { Page, PageContext } from '../page.ts';
-// The JSON shapes of /v1/reports/*, from the service that writes them (types only: no server code is loaded).
-import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '../../reports/service.ts';
+// The JSON shapes of /v1/reports/*, from their contract (types only).
+import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '@conductor/schema/contracts/reports';
 import { ms, percent, shortId } from './util.ts';
 
 /** GET /v1/alerts (control-plane/src/alerts). */
