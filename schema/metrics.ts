@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, type PgColumn } from 'drizzle-orm/pg-core';
+import type { OutboxTenantBacklog } from '@conductor/sdk';
 import type { CacheStatus } from './contracts/metrics.ts';
 
 /*
@@ -102,3 +103,17 @@ export const purgeFailureMinutes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.minute, t.tenantId] })],
 );
+
+/**
+ * The latest signed backlog report of each origin purge outbox (sdk/src/purge/backlog-report.ts):
+ * per tenant, purges waiting for the edge and purges the edge refused for good. `source` names the
+ * outbox; a newer report replaces the older one whole. `signedAt` is the signature's timestamp,
+ * which with `reportId` is what refuses a replayed report (docs/adr/0007).
+ */
+export const outboxBacklogReports = pgTable('outbox_backlog_reports', {
+  source: text().primaryKey(),
+  reportId: text().notNull(),
+  signedAt: timestamp({ withTimezone: true }).notNull(),
+  receivedAt: timestamp({ withTimezone: true }).notNull(),
+  tenants: jsonb().$type<OutboxTenantBacklog[]>().notNull(),
+});

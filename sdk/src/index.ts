@@ -7,3 +7,12 @@ export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, ty
 export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
 export { PurgeReceiptSchema, PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from './contracts/purge.ts';
 export { createPurgeClient, PurgeError, PURGE_PATH, type PurgeClient, type PurgeClientOptions } from './purge/client.ts';
+export {
+  OUTBOX_BACKLOG_PATH,
+  OutboxBacklogAcceptedSchema,
+  OutboxBacklogReportSchema,
+  OutboxTenantBacklogSchema,
+  type OutboxBacklogAccepted,
+  type OutboxBacklogReport,
+  type OutboxTenantBacklog,
+} from './contracts/backlog.ts';

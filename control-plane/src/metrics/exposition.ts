@@ -1,7 +1,6 @@
 import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import type { CacheStatus } from '@conductor/schema/contracts/metrics';
-import { alertInput } from '../alerts/service.ts';
-import { evaluateAlerts } from '../alerts/rules.ts';
+import { alertInput, currentAlerts } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
 import { figures, type BucketCount } from '../edge-metrics/figures.ts';
 import { invalidationsByTenant } from '../edge-metrics/purges.ts';
@@ -82,7 +81,7 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
   for (const r of await invalidationsByTenant(db, ALL_TENANTS, window, WINDOW_MINUTES)) invalidations.set(r.tenantId, (invalidations.get(r.tenantId) ?? 0) + r.purges);
 
   const input = await alertInput(db, ALL_TENANTS, now);
-  const alerts = evaluateAlerts(input);
+  const { alerts } = await currentAlerts(db, ALL_TENANTS);
 
   const families: Family[] = [
     { name: 'conductor.metrics.window', unit: 's', type: 'gauge', help: 'Length of the window every other conductor_* series is computed over (whole minutes before the scrape).', samples: [{ labels: {}, value: WINDOW_MINUTES * 60 }] },
@@ -108,13 +107,27 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
       unit: '{purge}',
       type: 'gauge',
       help: 'Admin purges of the last 24 h without an edge receipt after the 120 s grace period, failed ones included.',
-      samples: input.backlog.map((b) => ({ labels: { tenant: b.tenant }, value: b.count })),
+      samples: input.backlog.filter((b) => b.unacknowledged > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.unacknowledged })),
+    },
+    {
+      name: 'conductor.purge.outbox.pending',
+      unit: '{purge}',
+      type: 'gauge',
+      help: 'Purges origin outboxes report waiting for the edge longer than the 120 s grace period (reports of the last 10 minutes).',
+      samples: input.backlog.filter((b) => b.outboxPending > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.outboxPending })),
+    },
+    {
+      name: 'conductor.purge.outbox.failed',
+      unit: '{purge}',
+      type: 'gauge',
+      help: 'Purges origin outboxes report as refused by the edge for good (reports of the last 10 minutes).',
+      samples: input.backlog.filter((b) => b.outboxFailed > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.outboxFailed })),
     },
     {
       name: 'conductor.purge.unacknowledged.oldest_age',
       unit: 's',
       type: 'gauge',
-      help: 'Age of the oldest unacknowledged purge.',
+      help: 'Age of the oldest purge not applied at the edge (unacknowledged, or waiting in an origin outbox).',
       samples: input.backlog.map((b) => ({ labels: { tenant: b.tenant }, value: b.oldestAgeSeconds })),
     },
     {
@@ -128,7 +141,7 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
       name: 'conductor.alerts',
       unit: '',
       type: 'gauge',
-      help: 'Alerts of GET /v1/alerts, one series per alert (like Prometheus ALERTS), value 1.',
+      help: 'Alerts of GET /v1/alerts as of the last evaluation, one series per alert (like Prometheus ALERTS), value 1.',
       samples: alerts.map((a) => ({
         labels: { alertname: a.alertname, alertstate: a.state, severity: a.severity, tenant: a.labels.tenant, ...(a.labels.operation !== undefined ? { operation: a.labels.operation } : {}) },
         value: 1,
