@@ -47,6 +47,8 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
       }),
     });
     expect(ingest.status).toBe(202);
+    // Alerts show the scheduler's last evaluation: run it now rather than wait for its minute.
+    expect(await t.cp.scheduler.runNow('alerts.evaluate')).toMatchObject({ outcome: 'ok' });
     browser = await launchBrowser();
     page = browser.page;
   }, 120_000);
