@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { scheduledJobs } from '@conductor/schema/jobs';
 import type { Db } from '../db/client.ts';
 
@@ -28,14 +28,10 @@ export async function claimJob(db: Db, name: string, owner: string, now: Date, l
   return row;
 }
 
-/** Whether the job is due (for telling "not due" from "leased" when a claim lost). */
+/** A job's row: its schedule, lease and last outcome. */
 export async function getJob(db: Db, name: string): Promise<JobRow | undefined> {
   const [row] = await db.select().from(scheduledJobs).where(eq(scheduledJobs.name, name));
   return row;
-}
-
-export async function listJobs(db: Db): Promise<JobRow[]> {
-  return db.select().from(scheduledJobs).orderBy(asc(scheduledJobs.name));
 }
 
 /** Extends a lease this owner still holds; false when it was lost (expired and taken over). */
