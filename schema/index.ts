@@ -4,3 +4,5 @@ export * from './audit.ts';
 export * from './cache.ts';
 export * from './metrics.ts';
 export * from './catalog.ts';
+export * from './jobs.ts';
+export * from './alerts.ts';

@@ -1,3 +1,4 @@
+import type { OutboxTenantBacklog } from '@conductor/sdk';
 import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { oneOf } from './checks.ts';
 import type { CacheStatus } from './contracts/metrics.ts';
@@ -98,3 +99,17 @@ export const purgeFailureMinutes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.minute, t.tenantId] })],
 );
+
+/**
+ * The latest signed backlog report of each origin purge outbox (sdk/src/purge/backlog-report.ts):
+ * per tenant, purges waiting for the edge and purges the edge refused for good. `source` names the
+ * outbox; a newer report replaces the older one whole. `signedAt` is the signature's timestamp,
+ * which with `reportId` is what refuses a replayed report (docs/adr/0010).
+ */
+export const outboxBacklogReports = pgTable('outbox_backlog_reports', {
+  source: text().primaryKey(),
+  reportId: text().notNull(),
+  signedAt: timestamp({ withTimezone: true }).notNull(),
+  receivedAt: timestamp({ withTimezone: true }).notNull(),
+  tenants: jsonb().$type<OutboxTenantBacklog[]>().notNull(),
+});

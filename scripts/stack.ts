@@ -123,6 +123,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         latencyMs: opts.originLatencyMs ?? 30,
         // The purge outbox lives here, so pending purges survive an origin restart.
         dataDir: join(opts.dataDir, 'origin'),
+        // …and reports its backlog, so the control plane's invalidation-backlog alert sees it.
+        controlPlaneUrl: `http://127.0.0.1:${ports.controlPlane}`,
       });
       ports.origin = running.origin.port;
     },

@@ -34,8 +34,14 @@ describe('GET /openapi.json', () => {
         'GET /v1/purges',
         'GET /.well-known/jwks.json',
         'GET /healthz',
+        'GET /v1/alerts',
+        'GET /v1/alerts/notifications',
+        'POST /v1/metrics/outbox-backlog',
       ]),
     );
+    // Origin backlog reports authenticate by HMAC signature, not a bearer token.
+    expect(doc.components.securitySchemes).toHaveProperty('conductorSignature');
+    expect((doc.paths['/v1/metrics/outbox-backlog']!.post as { security: unknown }).security).toEqual([{ conductorSignature: [] }]);
   });
 });
 

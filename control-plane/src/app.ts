@@ -19,6 +19,8 @@ import type { AppDeps } from './http/env.ts';
 import { ApiError, notFound, onError } from './http/errors.ts';
 import { createRouter, parseJsonBody } from './http/router.ts';
 import { routes as tenantRoutes } from './tenants/routes.ts';
+import { OUTBOX_BACKLOG_PATH } from '@conductor/sdk';
+import { backlogRoutes } from './metrics/backlog-routes.ts';
 import { EDGE_METRICS_MAX_BODY_BYTES, EDGE_METRICS_PATH, routes as metricsRoutes, scrapeRoutes } from './metrics/routes.ts';
 import { routes as reportRoutes } from './reports/routes.ts';
 import { routes as alertRoutes } from './alerts/routes.ts';
@@ -52,7 +54,8 @@ export function createApp(deps: AppDeps) {
   // Before parseJsonBody: GraphQL answers malformed bodies with GraphQL-style errors of its own.
   app.route('/graphql', graphqlRoutes);
   app.use('*', parseJsonBody);
-  app.use('/v1/*', requireAuth);
+  // Outbox backlog reports carry an HMAC signature instead of a JWT (metrics/backlog-routes.ts).
+  app.use('/v1/*', except(OUTBOX_BACKLOG_PATH, requireAuth));
 
   app.route('/v1/tenants', tenantRoutes);
   app.route('/v1/audit', auditRoutes);
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/edge', edgeConfigRoutes);
   app.route('/v1', purgeRoutes);
   app.route('/v1/catalog', catalogRoutes);
+  app.route(OUTBOX_BACKLOG_PATH, backlogRoutes);
   app.route('/v1/metrics', metricsRoutes);
   app.route('/v1/reports', reportRoutes);
   app.route('/v1/alerts', alertRoutes);
@@ -99,6 +103,12 @@ export function createApp(deps: AppDeps) {
   );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'conductorSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-conductor-signature',
+    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body"> with the purge signing secret (sdk/src/core/webhook-signature.ts)',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges and the audit log.' },

@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
-/** Days of edge metrics, latency buckets and purge receipts kept (control-plane/src/metrics/retention.ts). */
-const metricsRetentionDays = z.coerce.number().int().min(1).max(366).default(14);
+/** Days of edge metrics, latency buckets, purge receipts and alert notifications kept (control-plane/src/metrics/retention.ts). */
+export const MetricsRetentionDaysSchema = z.coerce.number().int().min(1).max(366).default(14);
+/** How often the Node process asks the scheduler what is due (control-plane/src/scheduler/timer.ts); jobs keep their own intervals. */
+const schedulerTickMs = z.coerce.number().int().min(100).max(3_600_000).default(15_000);
 
 /** Options of startControlPlane, validated before anything starts so a typo fails with a clear message. */
 export const ServerConfigSchema = z.object({
@@ -14,7 +16,8 @@ export const ServerConfigSchema = z.object({
   dataDir: z.string().min(1),
   edgeUrl: httpUrl.default('http://127.0.0.1:8787'),
   seedDemo: z.boolean().default(false),
-  metricsRetentionDays,
+  metricsRetentionDays: MetricsRetentionDaysSchema,
+  schedulerTickMs,
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 
@@ -25,7 +28,8 @@ export const NodeEnvSchema = z.object({
   EDGE_URL: httpUrl.default('http://127.0.0.1:8787'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   CONDUCTOR_DATA_DIR: z.string().min(1).optional(),
-  METRICS_RETENTION_DAYS: metricsRetentionDays,
+  METRICS_RETENTION_DAYS: MetricsRetentionDaysSchema,
+  SCHEDULER_TICK_MS: schedulerTickMs,
 });
 
 /** Parses or throws one readable error listing every bad setting. */

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     edgeUrl: env.EDGE_URL,
     seedDemo: true,
     metricsRetentionDays: env.METRICS_RETENTION_DAYS,
+    schedulerTickMs: env.SCHEDULER_TICK_MS,
   });
   console.log(`control plane listening on ${cp.url} (OpenAPI: ${cp.url}/openapi.json)`);
 

@@ -1,4 +1,6 @@
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduledJobs } from '@conductor/schema/jobs';
 import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { startControlPlane, type RunningControlPlane } from './server.ts';
@@ -38,6 +40,17 @@ describe('startControlPlane', () => {
     ]);
     expect((await get('/v1/safelist')).operations!.length).toBeGreaterThan(0);
     expect(await get('/v1/audit/verify')).toMatchObject({ ok: true });
+  });
+
+  it('runs every registered background job on its timer, from the start', async () => {
+    // A tick queues behind the one at start, so when it answers the start tick has run.
+    await cp.scheduler.tick();
+    const jobs = await cp.db.select().from(scheduledJobs).orderBy(asc(scheduledJobs.name));
+    expect(jobs.map((j) => [j.name, j.lastOutcome, j.runs >= 1])).toEqual([
+      ['alerts.evaluate', 'ok', true],
+      ['metrics.retention', 'ok', true],
+    ]);
+    expect(jobs[1]!.lastResult).toMatchObject({ retentionDays: 14 });
   });
 
   it('rejects invalid options with a clear message before starting anything', async () => {

@@ -6,7 +6,8 @@ import { createApp } from './app.ts';
 import { defaultDataDir, ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { parseConfig, ServerConfigSchema } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
-import { startMetricsPruner } from './metrics/retention.ts';
+import { backgroundJobs } from './scheduler/registry.ts';
+import { startScheduler, type Scheduler } from './scheduler/timer.ts';
 import { seedDemo as seedDemoData } from './seed/demo.ts';
 
 export interface ControlPlaneOptions {
@@ -23,12 +24,16 @@ export interface ControlPlaneOptions {
   seedDemo?: boolean;
   /** Days of edge metrics kept; default 14 (METRICS_RETENTION_DAYS in node.ts). */
   metricsRetentionDays?: number;
+  /** How often background jobs are checked for being due; default 15 s (SCHEDULER_TICK_MS in node.ts). */
+  schedulerTickMs?: number;
 }
 
 export interface RunningControlPlane {
   url: string;
   port: number;
   db: Db;
+  /** The background jobs' timer: `runNow(name)` runs one at once (tests, operators). */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -56,7 +61,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       server.once('listening', resolve);
       server.once('error', reject);
     });
-    const stopPruner = startMetricsPruner(database.db, config.metricsRetentionDays);
+    const scheduler = startScheduler(database.db, backgroundJobs({ metricsRetentionDays: config.metricsRetentionDays }), { tickMs: config.schedulerTickMs });
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
@@ -64,6 +69,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       url: `http://${host}:${port}`,
       port,
       db: database.db,
+      scheduler,
       close: () =>
         (closing ??= (async () => {
           await new Promise<void>((resolve) => {
@@ -71,7 +77,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
             // Keep-alive sockets would otherwise hold close() open until they time out.
             if ('closeAllConnections' in server) server.closeAllConnections();
           });
-          await stopPruner();
+          await scheduler.stop();
           await database.close();
         })()),
     };

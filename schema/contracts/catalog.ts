@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METRICS_WINDOW } from './edge-metrics.ts';
 
 /*
  * Service catalog contracts (REST /v1/catalog, the admin GraphQL endpoint, examples/origin/catalog.yaml).
@@ -254,8 +255,8 @@ const WhatIfBase = {
   opId: EntityNameSchema,
   /** Observed inputs from this tenant's traffic only; absent: every tenant's (the op's platform-wide load). */
   tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
-  /** Metrics window ending at `at` (default now). */
-  windowMinutes: z.number().int().min(1).max(10_080).default(60),
+  /** Metrics window ending at `at` (default now); default and limit are METRICS_WINDOW's. */
+  windowMinutes: z.number().int().min(1).max(METRICS_WINDOW.maxMinutes).default(METRICS_WINDOW.recentMinutes),
   at: z.iso.datetime({ offset: true }).optional(),
   overrides: WhatIfOverridesSchema.default({}),
 };

@@ -21,3 +21,12 @@ export {
   type PurgeRequest,
 } from './contracts/purge.ts';
 export { createPurgeClient, PurgeError, PURGE_PATH, type PurgeClient, type PurgeClientOptions } from './purge/client.ts';
+export {
+  OUTBOX_BACKLOG_PATH,
+  OutboxBacklogAcceptedSchema,
+  OutboxBacklogReportSchema,
+  OutboxTenantBacklogSchema,
+  type OutboxBacklogAccepted,
+  type OutboxBacklogReport,
+  type OutboxTenantBacklog,
+} from './contracts/backlog.ts';

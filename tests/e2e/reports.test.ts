@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyHistogram, quantile, type Histogram } from '@conductor/schema/contracts/latency-histogram';
 import { edgeLatencyBuckets, purgeReceipts } from '@conductor/schema/metrics';
-import { EDGE_SERVED } from '@conductor/control-plane/reports/figures';
+import { isEdgeServed } from '@conductor/schema/contracts/edge-metrics';
 import { controlPlane, edgePost } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -61,7 +61,7 @@ describe('reports over edge traffic', () => {
     expect(report.opId).toBe(OPS.Entities.documentId);
     expect(report.opName).toBe('Entities');
     expect(report.statuses).toEqual({ HIT: 0, MISS: 0, BYPASS: 0, STALE: 0, COALESCED: 0, ...observed });
-    const hits = Object.entries(observed).reduce((n, [status, count]) => n + (EDGE_SERVED.has(status as never) ? count : 0), 0);
+    const hits = Object.entries(observed).reduce((n, [status, count]) => n + (isEdgeServed(status as never) ? count : 0), 0);
     expect(report.hitRatio).toBeCloseTo(hits / requests, 12);
 
     // The quantiles are those of the buckets the control plane stored for this tenant and operation.
@@ -80,7 +80,7 @@ describe('reports over edge traffic', () => {
       if (b.series === 'origin') add(origin, b.bucket, b.count);
       else {
         add(served, b.bucket, b.count);
-        if (EDGE_SERVED.has(b.status)) add(edgeServed, b.bucket, b.count);
+        if (isEdgeServed(b.status)) add(edgeServed, b.bucket, b.count);
       }
     }
     expect(served.count).toBe(requests);

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Service, ServiceOp } from '@conductor/schema/contracts/catalog';
-import { toCsv } from './csv.ts';
+import { toCsv } from '../formats/csv.ts';
 
 /** `?format=` of the export and what-if routes. */
 export const FormatQuerySchema = z.object({ format: z.enum(['json', 'csv']).default('json') });

@@ -34,7 +34,7 @@ describe('serviceTimeFromBuckets', () => {
 
 describe('deriveInputs', () => {
   it('falls back to the catalog without traffic, and assumes no cache', () => {
-    expect(deriveInputs({ requests: 0, cacheAnswered: 0, cacheAnsweredMs: 0 }, [], FALLBACK, 60)).toEqual({
+    expect(deriveInputs({ requests: 0, edgeServed: 0, edgeServedMs: 0 }, [], FALLBACK, 60)).toEqual({
       requests: 0,
       originSamples: 0,
       arrivalRatePerSecond: { value: 7, source: 'catalog' },
@@ -46,18 +46,18 @@ describe('deriveInputs', () => {
   });
 
   it('uses traffic over the whole window, and the histogram only with enough origin samples', () => {
-    const few = deriveInputs({ requests: 3600, cacheAnswered: 2700, cacheAnsweredMs: 8100 }, [{ bucket: bucketIndex(25), count: MIN_ORIGIN_SAMPLES - 1 }], FALLBACK, 60);
+    const few = deriveInputs({ requests: 3600, edgeServed: 2700, edgeServedMs: 8100 }, [{ bucket: bucketIndex(25), count: MIN_ORIGIN_SAMPLES - 1 }], FALLBACK, 60);
     expect(few.arrivalRatePerSecond).toEqual({ value: 1, source: 'observed' });
     expect(few.hitRatio).toEqual({ value: 0.75, source: 'observed' });
     expect(few.hitLatencyMs).toEqual({ value: 3, source: 'observed' });
     expect(few.serviceTimeMeanMs.source).toBe('catalog');
-    const enough = deriveInputs({ requests: 3600, cacheAnswered: 2700, cacheAnsweredMs: 8100 }, [{ bucket: bucketIndex(25), count: MIN_ORIGIN_SAMPLES }], FALLBACK, 60);
+    const enough = deriveInputs({ requests: 3600, edgeServed: 2700, edgeServedMs: 8100 }, [{ bucket: bucketIndex(25), count: MIN_ORIGIN_SAMPLES }], FALLBACK, 60);
     expect(enough.serviceTimeMeanMs).toEqual({ value: bucketValue(bucketIndex(25)), source: 'observed' });
     expect(enough.serviceTimeScv).toEqual({ value: 0, source: 'observed' });
   });
 
   it('keeps the default hit latency while every request went to the origin', () => {
-    const allMisses = deriveInputs({ requests: 600, cacheAnswered: 0, cacheAnsweredMs: 0 }, [], FALLBACK, 60);
+    const allMisses = deriveInputs({ requests: 600, edgeServed: 0, edgeServedMs: 0 }, [], FALLBACK, 60);
     expect(allMisses.hitRatio).toEqual({ value: 0, source: 'observed' });
     expect(allMisses.hitLatencyMs).toEqual({ value: DEFAULT_HIT_LATENCY_MS, source: 'default' });
   });

@@ -1,7 +1,10 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { isEdgeServed } from '@conductor/schema/contracts/edge-metrics';
 import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
-import { edgeLatencyBuckets, edgeMetricMinutes } from '@conductor/schema/metrics';
 import type { Db } from '../db/client.ts';
+import { statusCounts } from '../edge-metrics/figures.ts';
+import { ALL_TENANTS, onlyTenants } from '../edge-metrics/scope.ts';
+import { latencyBuckets, requestsByStatus, type MetricFilter } from '../edge-metrics/traffic.ts';
+import { windowEndingAt } from '../edge-metrics/window.ts';
 
 /*
  * What the edge measured for an op, as what-if inputs: arrival rate, cache hit ratio, the latency
@@ -10,8 +13,6 @@ import type { Db } from '../db/client.ts';
  * origin samples); the hit latency, which the catalog does not hold, falls back to a default.
  */
 
-/** Statuses answered without the origin; their share is the hit ratio. */
-export const CACHE_ANSWERED = ['HIT', 'STALE', 'COALESCED'] as const;
 /** Below this many origin fetches the histogram says too little about the service time's spread. */
 export const MIN_ORIGIN_SAMPLES = 20;
 /**
@@ -24,10 +25,10 @@ export const DEFAULT_HIT_LATENCY_MS = 1;
 export interface TrafficTotals {
   /** Client requests of every status. */
   requests: number;
-  /** Requests answered by the edge cache (HIT, STALE, COALESCED). */
-  cacheAnswered: number;
-  /** Sum of the edge's total latency (ms) over those requests. */
-  cacheAnsweredMs: number;
+  /** Requests the edge served itself (EDGE_SERVED_STATUSES): their share is the hit ratio. */
+  edgeServed: number;
+  /** Σ total edge latency (ms) of those requests: their mean is the hit latency. */
+  edgeServedMs: number;
 }
 
 export interface BucketCount {
@@ -108,70 +109,44 @@ export function deriveInputs(
       ? { value: traffic.requests / (windowMinutes * 60), source: 'observed' }
       : { value: fallback.arrivalRatePerSecond, source: 'catalog' },
     // The catalog has no hit ratio: without traffic the calculator assumes no cache (every request reaches the origin).
-    hitRatio: seen ? { value: traffic.cacheAnswered / traffic.requests, source: 'observed' } : { value: 0, source: 'default' },
+    hitRatio: seen ? { value: traffic.edgeServed / traffic.requests, source: 'observed' } : { value: 0, source: 'default' },
     hitLatencyMs:
-      traffic.cacheAnswered > 0 ? { value: traffic.cacheAnsweredMs / traffic.cacheAnswered, source: 'observed' } : { value: DEFAULT_HIT_LATENCY_MS, source: 'default' },
+      traffic.edgeServed > 0 ? { value: traffic.edgeServedMs / traffic.edgeServed, source: 'observed' } : { value: DEFAULT_HIT_LATENCY_MS, source: 'default' },
     serviceTimeMeanMs: enoughService ? { value: service.meanMs, source: 'observed' } : { value: fallback.serviceTimeMeanMs, source: 'catalog' },
     serviceTimeScv: enoughService ? { value: service.scv, source: 'observed' } : { value: fallback.serviceTimeScv, source: 'catalog' },
   };
 }
 
-export interface MetricsScope {
-  opIds: string[];
-  from: Date;
-  to: Date;
-  /** null: every tenant's traffic (the op's platform-wide load). */
-  tenant: string | null;
+/** Requests of the filter, every tenant, operation and status together. */
+export async function trafficTotals(db: Db, filter: MetricFilter): Promise<TrafficTotals> {
+  const rows = await requestsByStatus(db, filter);
+  const { requests, edgeServed } = statusCounts(rows);
+  const edgeServedMs = rows.filter((r) => isEdgeServed(r.status)).reduce((sum, r) => sum + r.totalSumMs, 0);
+  return { requests, edgeServed, edgeServedMs };
 }
 
-export async function trafficTotals(db: Db, scope: MetricsScope): Promise<TrafficTotals> {
-  if (scope.opIds.length === 0) return { requests: 0, cacheAnswered: 0, cacheAnsweredMs: 0 };
-  const m = edgeMetricMinutes;
-  const [row] = await db
-    .select({
-      requests: sql<string>`coalesce(sum(${m.requests}), 0)`,
-      cacheAnswered: sql<string>`coalesce(sum(${m.requests}) filter (where ${inArray(m.status, [...CACHE_ANSWERED])}), 0)`,
-      cacheAnsweredMs: sql<string>`coalesce(sum(${m.totalSumMs}) filter (where ${inArray(m.status, [...CACHE_ANSWERED])}), 0)`,
-    })
-    .from(m)
-    .where(and(inArray(m.opId, scope.opIds), gte(m.minute, scope.from), lt(m.minute, scope.to), scope.tenant ? eq(m.tenantId, scope.tenant) : undefined));
-  // sum(bigint) is numeric, which drivers hand back as a string.
-  return { requests: Number(row?.requests ?? 0), cacheAnswered: Number(row?.cacheAnswered ?? 0), cacheAnsweredMs: Number(row?.cacheAnsweredMs ?? 0) };
+/** The origin-fetch histogram of the filter, merged over minutes, tenants and statuses. */
+export async function originBuckets(db: Db, filter: MetricFilter): Promise<BucketCount[]> {
+  const merged = new Map<number, number>();
+  for (const r of await latencyBuckets(db, { ...filter, series: 'origin' })) merged.set(r.bucket, (merged.get(r.bucket) ?? 0) + r.count);
+  return [...merged].sort(([a], [b]) => a - b).map(([bucket, count]) => ({ bucket, count }));
 }
 
-/** The origin-fetch histogram of the scope, merged over minutes, tenants and statuses. */
-export async function originBuckets(db: Db, scope: MetricsScope): Promise<BucketCount[]> {
-  if (scope.opIds.length === 0) return [];
-  const b = edgeLatencyBuckets;
-  const rows = await db
-    .select({ bucket: b.bucket, count: sql<string>`sum(${b.count})` })
-    .from(b)
-    .where(
-      and(
-        inArray(b.opId, scope.opIds),
-        eq(b.series, 'origin'),
-        gte(b.minute, scope.from),
-        lt(b.minute, scope.to),
-        scope.tenant ? eq(b.tenantId, scope.tenant) : undefined,
-      ),
-    )
-    .groupBy(b.bucket)
-    .orderBy(b.bucket);
-  return rows.map((r) => ({ bucket: r.bucket, count: Number(r.count) }));
-}
-
-/** Observed what-if inputs of an op over the window ending at `to` (exclusive), with their sources. */
+/**
+ * Observed what-if inputs of an op over the window ending at `to` (exclusive), with their sources;
+ * `tenant` null reads every tenant's traffic (the op's platform-wide load).
+ */
 export async function observedInputs(
   db: Db,
   opIds: string[],
   fallback: CatalogFallback,
   opts: { to: Date; windowMinutes: number; tenant: string | null },
 ): Promise<ObservedInputs> {
-  const from = new Date(opts.to.getTime() - opts.windowMinutes * 60_000);
-  const scope: MetricsScope = { opIds, from, to: opts.to, tenant: opts.tenant };
-  const [traffic, buckets] = await Promise.all([trafficTotals(db, scope), originBuckets(db, scope)]);
+  const window = windowEndingAt(opts.to, opts.windowMinutes);
+  const filter: MetricFilter = { scope: opts.tenant ? onlyTenants([opts.tenant]) : ALL_TENANTS, window, opIds };
+  const [traffic, buckets] = await Promise.all([trafficTotals(db, filter), originBuckets(db, filter)]);
   return {
-    window: { from: from.toISOString(), to: opts.to.toISOString(), minutes: opts.windowMinutes },
+    window: { from: window.from.toISOString(), to: window.to.toISOString(), minutes: opts.windowMinutes },
     opIds,
     tenant: opts.tenant,
     ...deriveInputs(traffic, buckets, fallback, opts.windowMinutes),

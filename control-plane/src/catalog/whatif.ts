@@ -2,7 +2,7 @@ import type { ServiceOp, SweepPoint, WhatIfOverrides, WhatIfRequest, WhatIfSweep
 import { ErrorCode } from '@conductor/sdk';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
-import { toCsv } from './csv.ts';
+import { toCsv } from '../formats/csv.ts';
 import { toJsonSafe } from './json.ts';
 import { observedInputs, type InputSource, type ObservedInputs } from './observed.ts';
 import { getOp, getService, safelistedIdsByName, type OpRow, type ServiceRow } from './queries.ts';

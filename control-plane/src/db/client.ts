@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { migrationsFolder } from '@conductor/schema/migrations';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from '@conductor/schema';
@@ -12,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface OpenedDatabase {
   db: Db;
+  /** The embedded database itself, when it is PGlite (tests serve it to other processes: testing/pglite-wire.ts). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     await client.close();
     throw err;
   }
-  return { db, close: () => client.close() };
+  return { db, pglite: client, close: () => client.close() };
 }
 
 async function openNeon(databaseUrl: string): Promise<OpenedDatabase> {

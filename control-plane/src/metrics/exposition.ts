@@ -1,10 +1,12 @@
 import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import type { CacheStatus } from '@conductor/schema/contracts/metrics';
-import { alertInput } from '../alerts/service.ts';
-import { evaluateAlerts } from '../alerts/rules.ts';
+import { alertInput, currentAlerts } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
-import { figures, type BucketCount } from '../reports/figures.ts';
-import { bucketCounts, statusTotals, tenantInvalidations, type StatusTotalRow, type TenantScope } from '../reports/queries.ts';
+import { figures, type BucketCount } from '../edge-metrics/figures.ts';
+import { invalidationsByTenant } from '../edge-metrics/purges.ts';
+import { ALL_TENANTS } from '../edge-metrics/scope.ts';
+import { latencyBuckets, requestsByStatus, type StatusTotalRow } from '../edge-metrics/traffic.ts';
+import { lastWholeMinutes } from '../edge-metrics/window.ts';
 import { renderExposition, type Family, type HistogramSample, type Sample } from './prometheus.ts';
 
 /** The scrape covers the last WINDOW_MINUTES whole minutes; the minute in progress is left out (the edge is still flushing it). */
@@ -17,8 +19,6 @@ export const WINDOW_MINUTES = 5;
  */
 export const DURATION_LE_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
 
-const MINUTE_MS = 60_000;
-const ALL: TenantScope = { all: true };
 
 /** The label an operation is exposed under: its name (every version together), its id when nameless. */
 const operationOf = (opName: string, opId: string) => opName || opId;
@@ -36,10 +36,9 @@ export function cumulativeBuckets(buckets: { bucket: number; count: number }[]):
 
 /** Everything GET /metrics exposes, over every tenant. */
 export async function buildExposition(db: Db, now: Date): Promise<string> {
-  const end = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
-  const window = { from: new Date(end - WINDOW_MINUTES * MINUTE_MS), to: new Date(end) };
-  const totals = await statusTotals(db, { scope: ALL, window });
-  const buckets = await bucketCounts(db, { scope: ALL, window });
+  const window = lastWholeMinutes(now, WINDOW_MINUTES);
+  const totals = await requestsByStatus(db, { scope: ALL_TENANTS, window });
+  const buckets = await latencyBuckets(db, { scope: ALL_TENANTS, window });
 
   // Operation names label the series, so versions of one operation (several ids) merge here.
   const names = new Map<string, string>();
@@ -79,10 +78,10 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
   }
 
   const invalidations = new Map<string, number>();
-  for (const r of await tenantInvalidations(db, ALL, window, WINDOW_MINUTES)) invalidations.set(r.tenantId, (invalidations.get(r.tenantId) ?? 0) + r.purges);
+  for (const r of await invalidationsByTenant(db, ALL_TENANTS, window, WINDOW_MINUTES)) invalidations.set(r.tenantId, (invalidations.get(r.tenantId) ?? 0) + r.purges);
 
-  const input = await alertInput(db, ALL, now);
-  const alerts = evaluateAlerts(input);
+  const input = await alertInput(db, ALL_TENANTS, now);
+  const { alerts } = await currentAlerts(db, ALL_TENANTS);
 
   const families: Family[] = [
     { name: 'conductor.metrics.window', unit: 's', type: 'gauge', help: 'Length of the window every other conductor_* series is computed over (whole minutes before the scrape).', samples: [{ labels: {}, value: WINDOW_MINUTES * 60 }] },
@@ -108,13 +107,27 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
       unit: '{purge}',
       type: 'gauge',
       help: 'Admin purges of the last 24 h without an edge receipt after the 120 s grace period, failed ones included.',
-      samples: input.backlog.map((b) => ({ labels: { tenant: b.tenant }, value: b.count })),
+      samples: input.backlog.filter((b) => b.unacknowledged > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.unacknowledged })),
+    },
+    {
+      name: 'conductor.purge.outbox.pending',
+      unit: '{purge}',
+      type: 'gauge',
+      help: 'Purges origin outboxes report waiting for the edge longer than the 120 s grace period (reports of the last 10 minutes).',
+      samples: input.backlog.filter((b) => b.outboxPending > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.outboxPending })),
+    },
+    {
+      name: 'conductor.purge.outbox.failed',
+      unit: '{purge}',
+      type: 'gauge',
+      help: 'Purges origin outboxes report as refused by the edge for good (reports of the last 10 minutes).',
+      samples: input.backlog.filter((b) => b.outboxFailed > 0).map((b) => ({ labels: { tenant: b.tenant }, value: b.outboxFailed })),
     },
     {
       name: 'conductor.purge.unacknowledged.oldest_age',
       unit: 's',
       type: 'gauge',
-      help: 'Age of the oldest unacknowledged purge.',
+      help: 'Age of the oldest purge not applied at the edge (unacknowledged, or waiting in an origin outbox).',
       samples: input.backlog.map((b) => ({ labels: { tenant: b.tenant }, value: b.oldestAgeSeconds })),
     },
     {
@@ -128,7 +141,7 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
       name: 'conductor.alerts',
       unit: '',
       type: 'gauge',
-      help: 'Alerts of GET /v1/alerts, one series per alert (like Prometheus ALERTS), value 1.',
+      help: 'Alerts of GET /v1/alerts as of the last evaluation, one series per alert (like Prometheus ALERTS), value 1.',
       samples: alerts.map((a) => ({
         labels: { alertname: a.alertname, alertstate: a.state, severity: a.severity, tenant: a.labels.tenant, ...(a.labels.operation !== undefined ? { operation: a.labels.operation } : {}) },
         value: 1,

@@ -1,6 +1,7 @@
 import { count, lt, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
+import { alertNotifications } from '@conductor/schema/alerts';
+import { edgeLatencyBuckets, edgeMetricBatches, edgeMetricMinutes, outboxBacklogReports, purgeFailureMinutes, purgeReceipts } from '@conductor/schema/metrics';
 import type { Db } from '../db/client.ts';
 import type { BucketRow, FailureRow, MinuteRow, ReceiptRow } from './aggregate.ts';
 
@@ -79,28 +80,27 @@ export async function addFailures(db: Db, rows: FailureRow[]): Promise<void> {
   }
 }
 
-export interface PruneCounts {
-  minutes: number;
-  buckets: number;
-  batches: number;
-  receipts: number;
-  failures: number;
-}
+/**
+ * What retention prunes, one table at a time (each its own statement, so a run can resume after
+ * the tables already done): edge metrics by minute, batch ids by receipt, purge receipts by
+ * application time, the alert notifications (history of the same signals) and origin outbox
+ * reports by receipt. Admin purge history (purge_events) is the cache domain's and is kept.
+ */
+export const PRUNED_TABLES = [
+  { key: 'buckets', table: edgeLatencyBuckets, column: edgeLatencyBuckets.minute },
+  { key: 'minutes', table: edgeMetricMinutes, column: edgeMetricMinutes.minute },
+  { key: 'batches', table: edgeMetricBatches, column: edgeMetricBatches.receivedAt },
+  { key: 'receipts', table: purgeReceipts, column: purgeReceipts.appliedAt },
+  { key: 'failures', table: purgeFailureMinutes, column: purgeFailureMinutes.minute },
+  { key: 'alertNotifications', table: alertNotifications, column: alertNotifications.at },
+  { key: 'outboxReports', table: outboxBacklogReports, column: outboxBacklogReports.receivedAt },
+] as const;
+
+export type PruneCounts = Record<(typeof PRUNED_TABLES)[number]['key'], number>;
 
 /** Deletes rows of `table` whose `column` is before `before`; answers how many, without shipping them back. */
-async function deleteBefore(db: Db, table: PgTable, column: PgColumn, before: Date): Promise<number> {
+export async function deleteBefore(db: Db, table: PgTable, column: PgColumn, before: Date): Promise<number> {
   const deleted = db.$with('deleted').as(db.delete(table).where(lt(column, before)).returning({ one: sql<number>`1`.as('one') }));
   const [row] = await db.with(deleted).select({ n: count() }).from(deleted);
   return row?.n ?? 0;
-}
-
-/** Deletes everything older than `before` (metric minutes by their minute, receipts by application time). */
-export async function deleteMetricsBefore(db: Db, before: Date): Promise<PruneCounts> {
-  return {
-    buckets: await deleteBefore(db, edgeLatencyBuckets, edgeLatencyBuckets.minute, before),
-    minutes: await deleteBefore(db, edgeMetricMinutes, edgeMetricMinutes.minute, before),
-    batches: await deleteBefore(db, edgeMetricBatches, edgeMetricBatches.receivedAt, before),
-    receipts: await deleteBefore(db, purgeReceipts, purgeReceipts.appliedAt, before),
-    failures: await deleteBefore(db, purgeFailureMinutes, purgeFailureMinutes.minute, before),
-  };
 }

@@ -1,38 +1,51 @@
+import { z } from 'zod';
 import type { Db } from '../db/client.ts';
-import { deleteMetricsBefore, type PruneCounts } from './queries.ts';
+import type { Job } from '../scheduler/job.ts';
+import { deleteBefore, PRUNED_TABLES, type PruneCounts } from './queries.ts';
 
 const DAY_MS = 86_400_000;
 
-/** How often the Node server prunes; deleting an hour's rows at a time keeps each delete small. */
-export const PRUNE_INTERVAL_MS = 60 * 60_000;
+/** Hourly: each run deletes about an hour's rows, which keeps every delete small. */
+export const RETENTION_EVERY_MS = 60 * 60_000;
+
+const CheckpointSchema = z.object({ cutoff: z.iso.datetime(), counts: z.record(z.string(), z.number()) });
 
 /**
- * Deletes edge metrics, latency buckets, batch ids, purge receipts and failure counts older than
- * `retentionDays` before `now`. Admin purge events (purge_events) are history of the cache domain
- * and are not touched.
+ * Deletes everything PRUNED_TABLES lists that is older than `retentionDays` before `now`, table by
+ * table. `resume` (a checkpoint) continues a run that stopped part-way with the same cutoff;
+ * `onTableDone` is told after each table, to save such a checkpoint.
  */
-export function pruneMetrics(db: Db, retentionDays: number, now = new Date()): Promise<PruneCounts> {
-  return deleteMetricsBefore(db, new Date(now.getTime() - retentionDays * DAY_MS));
+export async function pruneMetrics(
+  db: Db,
+  retentionDays: number,
+  now: Date,
+  resume?: { cutoff: Date; counts: Partial<PruneCounts> },
+  onTableDone?: (progress: { cutoff: Date; counts: Partial<PruneCounts> }) => Promise<void>,
+): Promise<{ cutoff: Date; counts: PruneCounts }> {
+  const cutoff = resume?.cutoff ?? new Date(now.getTime() - retentionDays * DAY_MS);
+  const counts: Partial<PruneCounts> = { ...resume?.counts };
+  for (const { key, table, column } of PRUNED_TABLES) {
+    if (counts[key] !== undefined) continue;
+    counts[key] = await deleteBefore(db, table, column, cutoff);
+    await onTableDone?.({ cutoff, counts: { ...counts } });
+  }
+  return { cutoff, counts: counts as PruneCounts };
 }
 
 /**
- * Runs pruneMetrics now and then every `intervalMs` until the returned stop function is called.
- * A failed run is logged and retried at the next tick: retention is housekeeping, never fatal.
+ * The retention job: idempotent (deleting what is older than a cutoff twice deletes nothing more),
+ * and a run that crashes part-way resumes with the tables it had not done yet, under the same cutoff.
  */
-export function startMetricsPruner(db: Db, retentionDays: number, intervalMs = PRUNE_INTERVAL_MS): () => Promise<void> {
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    if (running) return; // a slow prune is still deleting; the next tick catches up
-    running = pruneMetrics(db, retentionDays)
-      .catch((err: unknown) => console.error('[control-plane] metrics retention prune failed', err))
-      .finally(() => (running = undefined));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    // Let an in-flight prune finish before the database closes under it.
-    await running;
+export function metricsRetentionJob(retentionDays: number): Job {
+  return {
+    name: 'metrics.retention',
+    everyMs: RETENTION_EVERY_MS,
+    leaseMs: 15 * 60_000,
+    async run({ db, now, checkpoint, saveCheckpoint }) {
+      const saved = CheckpointSchema.safeParse(checkpoint);
+      const resume = saved.success ? { cutoff: new Date(saved.data.cutoff), counts: saved.data.counts as Partial<PruneCounts> } : undefined;
+      const { cutoff, counts } = await pruneMetrics(db, retentionDays, now, resume, (p) => saveCheckpoint({ cutoff: p.cutoff.toISOString(), counts: p.counts }));
+      return { cutoff: cutoff.toISOString(), retentionDays, deleted: counts };
+    },
   };
 }

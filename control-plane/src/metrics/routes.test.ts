@@ -171,14 +171,14 @@ describe('pruneMetrics (retention)', () => {
         sentAt: new Date(old),
       }),
     );
-    const counts = await pruneMetrics(t.db, 3, now);
-    expect(counts).toEqual({ minutes: 1, buckets: 2, batches: 0, receipts: 1, failures: 1 });
+    const { counts } = await pruneMetrics(t.db, 3, now);
+    expect(counts).toEqual({ minutes: 1, buckets: 2, batches: 0, receipts: 1, failures: 1, alertNotifications: 0, outboxReports: 0 });
     const s = await stored();
     expect(s.minutes.map((r) => r.minute)).toEqual([new Date(recent)]);
     expect(s.buckets.map((b) => b.minute)).toEqual([new Date(recent)]);
     expect(s.receipts.map((r) => r.purgeId)).toEqual(['new']);
     expect(s.failures).toEqual([]);
     // Batch ids go by receipt time: ten days on, even this batch's id is forgotten.
-    expect((await pruneMetrics(t.db, 3, new Date(now.getTime() + 10 * 86_400_000))).batches).toBe(1);
+    expect((await pruneMetrics(t.db, 3, new Date(now.getTime() + 10 * 86_400_000))).counts.batches).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketValue, quantile } from '@conductor/schema/contracts/latency-histogram';
+import { alertEvaluationJob } from '../alerts/job.ts';
 import { savePurgeEvent } from '../cache/purge/queries.ts';
+import { runJob } from '../scheduler/runner.ts';
 import { expectError } from '../testing/api-error.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../testing/app.ts';
 import { upsertTenant } from '../tenants/queries.ts';
@@ -44,6 +46,8 @@ describe('GET /metrics', () => {
       }),
     );
     await savePurgeEvent(t.db, { purgeId: 'm-lost', tenantId: 'acme', request: { purgeId: 'm-lost', tenant: 'acme', all: true }, receipt: null, status: 'failed', error: 'edge down', actor: 'user:a' });
+    // conductor_alerts shows the last evaluation, as Prometheus' ALERTS shows its rule engine's.
+    await runJob(t.db, alertEvaluationJob(), new Date(), { ignoreSchedule: true });
   });
 
   it('serves a well-formed exposition with HELP and TYPE for every family', async () => {
@@ -61,6 +65,8 @@ describe('GET /metrics', () => {
         'conductor_edge_requests',
         'conductor_metrics_window_seconds',
         'conductor_purge_failures',
+        'conductor_purge_outbox_failed',
+        'conductor_purge_outbox_pending',
         'conductor_purge_unacknowledged',
         'conductor_purge_unacknowledged_oldest_age_seconds',
       ].sort(),

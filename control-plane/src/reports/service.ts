@@ -1,26 +1,27 @@
+import type {
+  ChangeImpactReport,
+  Figures,
+  HitRatioReport,
+  InvalidationsReport,
+  P95DeltaReport,
+  PeriodFigures,
+  UnacknowledgedReport,
+} from '@conductor/schema/contracts/reports';
 import { ErrorCode } from '@conductor/sdk';
 import type { Db } from '../db/client.ts';
+import { figures } from '../edge-metrics/figures.ts';
+import { invalidationsByOperation, invalidationsByTenant, unacknowledgedPurges } from '../edge-metrics/purges.ts';
+import type { TenantScope } from '../edge-metrics/scope.ts';
+import { latencyBuckets, opIdsNamed, requestsByStatus, trafficSeries } from '../edge-metrics/traffic.ts';
+import type { Window } from '../edge-metrics/window.ts';
+import type { CsvRow } from '../formats/csv.ts';
 import { ApiError } from '../http/errors.ts';
-import type { CsvValue } from './csv.ts';
-import { figures, type Figures } from './figures.ts';
-import {
-  bucketCounts,
-  hitRatioSeries,
-  latestOpChange,
-  opInvalidations,
-  resolveOpIds,
-  safelistNames,
-  statusTotals,
-  tenantInvalidations,
-  unacknowledgedPurges,
-  type TenantScope,
-} from './queries.ts';
-import type { Window } from './window.ts';
+import { latestOpChange, safelistNames } from './queries.ts';
 
 /** A report as CSV: a header row of `columns`, then one line per row. */
 export interface CsvTable {
   columns: readonly string[];
-  rows: Record<string, CsvValue>[];
+  rows: CsvRow[];
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -29,22 +30,11 @@ const windowOf = (w: Window) => ({ from: iso(w.from), to: iso(w.to) });
 // ---------------------------------------------------------------------------------------------
 // p95-delta
 
-export interface OpFigures extends Figures {
-  tenant: string;
-  opId: string;
-  opName: string;
-}
-
-export interface P95DeltaReport {
-  window: { from: string; to: string };
-  rows: OpFigures[];
-}
-
 /** Figures per (tenant, operation id) over a window; `opIds` undefined: every operation. */
 export async function p95DeltaReport(db: Db, scope: TenantScope, window: Window, opIds?: string[]): Promise<P95DeltaReport> {
   const filter = { scope, window, opIds };
-  const totals = await statusTotals(db, filter);
-  const buckets = await bucketCounts(db, filter);
+  const totals = await requestsByStatus(db, filter);
+  const buckets = await latencyBuckets(db, filter);
   const groups = new Map<string, { tenant: string; opId: string; opName: string; totals: typeof totals; buckets: typeof buckets }>();
   const keyOf = (tenant: string, opId: string) => `${tenant}\u0000${opId}`;
   for (const t of totals) {
@@ -80,7 +70,7 @@ export const FIGURE_COLUMNS = [
   'p95_delta_pct',
 ] as const;
 
-function figureCells(f: Figures): Record<(typeof FIGURE_COLUMNS)[number], CsvValue> {
+function figureCells(f: Figures): Record<(typeof FIGURE_COLUMNS)[number], CsvRow[string]> {
   return {
     requests: f.requests,
     hit: f.statuses.HIT,
@@ -113,20 +103,14 @@ export function p95DeltaCsv(report: P95DeltaReport): CsvTable {
 // ---------------------------------------------------------------------------------------------
 // hit-ratio
 
-export interface HitRatioReport {
-  window: { from: string; to: string };
-  stepMinutes: number;
-  series: { tenant: string; opId: string; opName: string; points: { at: string; requests: number; hits: number; hitRatio: number | null }[] }[];
-}
-
 export async function hitRatioReport(db: Db, scope: TenantScope, window: Window, stepMinutes: number, opIds?: string[]): Promise<HitRatioReport> {
-  const rows = await hitRatioSeries(db, { scope, window, opIds }, stepMinutes);
+  const rows = await trafficSeries(db, { scope, window, opIds }, stepMinutes);
   const series = new Map<string, HitRatioReport['series'][number]>();
   for (const r of rows) {
     const key = `${r.tenantId}\u0000${r.opId}`;
     const s = series.get(key) ?? { tenant: r.tenantId, opId: r.opId, opName: r.opName, points: [] };
     if (r.opName > s.opName) s.opName = r.opName;
-    s.points.push({ at: iso(new Date(r.slot * 1000)), requests: r.requests, hits: r.hits, hitRatio: r.requests === 0 ? null : r.hits / r.requests });
+    s.points.push({ at: iso(r.at), requests: r.requests, hits: r.edgeServed, hitRatio: r.requests === 0 ? null : r.edgeServed / r.requests });
     series.set(key, s);
   }
   return { window: windowOf(window), stepMinutes, series: [...series.values()] };
@@ -142,24 +126,16 @@ export function hitRatioCsv(report: HitRatioReport): CsvTable {
 // ---------------------------------------------------------------------------------------------
 // invalidations
 
-export interface InvalidationsReport {
-  window: { from: string; to: string };
-  stepMinutes: number;
-  tenants: { tenant: string; at: string; purges: number; duplicates: number }[];
-  /** `opId` `*`: purges of the whole tenant (every operation). */
-  operations: { tenant: string; opId: string; at: string; purges: number }[];
-}
-
 export async function invalidationsReport(db: Db, scope: TenantScope, window: Window, stepMinutes: number, opIds?: string[]): Promise<InvalidationsReport> {
-  const tenants = await tenantInvalidations(db, scope, window, stepMinutes);
-  const operations = await opInvalidations(db, scope, window, stepMinutes);
+  const tenants = await invalidationsByTenant(db, scope, window, stepMinutes);
+  const operations = await invalidationsByOperation(db, scope, window, stepMinutes);
   // A tenant-wide purge invalidates every operation, so it stays in an op-filtered report.
   const wanted = opIds ? new Set([...opIds, '*']) : undefined;
   return {
     window: windowOf(window),
     stepMinutes,
-    tenants: tenants.map((r) => ({ tenant: r.tenantId, at: iso(new Date(r.slot * 1000)), purges: r.purges, duplicates: r.duplicates })),
-    operations: operations.filter((r) => !wanted || wanted.has(r.opId)).map((r) => ({ tenant: r.tenantId, opId: r.opId, at: iso(new Date(r.slot * 1000)), purges: r.purges })),
+    tenants: tenants.map((r) => ({ tenant: r.tenantId, at: iso(r.at), purges: r.purges, duplicates: r.duplicates })),
+    operations: operations.filter((r) => !wanted || wanted.has(r.opId)).map((r) => ({ tenant: r.tenantId, opId: r.opId, at: iso(r.at), purges: r.purges })),
   };
 }
 
@@ -176,24 +152,6 @@ export function invalidationsCsv(report: InvalidationsReport): CsvTable {
 // ---------------------------------------------------------------------------------------------
 // change-impact
 
-export interface PeriodFigures extends Figures {
-  from: string;
-  to: string;
-}
-
-export interface ChangeImpactReport {
-  op: string;
-  opIds: string[];
-  at: string;
-  /** The audit entry `at` came from; null when `at` was given. */
-  change: { seq: number; at: string; action: string; target: string } | null;
-  windowMinutes: number;
-  before: PeriodFigures;
-  after: PeriodFigures;
-  /** after − before. */
-  delta: { requests: number; hitRatio: number | null; servedP95Ms: number | null; edgeServedP95Ms: number | null; p95DeltaMs: number | null };
-}
-
 const MINUTE_MS = 60_000;
 
 const diff = (after: number | null, before: number | null) => (after === null || before === null ? null : after - before);
@@ -204,7 +162,7 @@ const diff = (after: number | null, before: number | null) => (after === null ||
  * fewer than `windowMinutes` have passed.
  */
 export async function changeImpactReport(db: Db, scope: TenantScope, input: { op: string; at?: string; windowMinutes: number; now: Date }): Promise<ChangeImpactReport> {
-  const opIds = await resolveOpIds(db, input.op);
+  const opIds = await opIdsNamed(db, input.op);
   let change: ChangeImpactReport['change'] = null;
   let at: Date;
   if (input.at !== undefined) {
@@ -224,7 +182,7 @@ export async function changeImpactReport(db: Db, scope: TenantScope, input: { op
   const after = { from: new Date(start), to: new Date(start + windowMinutes * MINUTE_MS) };
   const period = async (w: Window): Promise<PeriodFigures> => {
     const filter = { scope, window: w, opIds };
-    return { ...windowOf(w), ...figures(await statusTotals(db, filter), await bucketCounts(db, filter)) };
+    return { ...windowOf(w), ...figures(await requestsByStatus(db, filter), await latencyBuckets(db, filter)) };
   };
   const b = await period(before);
   const a = await period(after);
@@ -253,24 +211,6 @@ export function changeImpactCsv(report: ChangeImpactReport): CsvTable {
 
 // ---------------------------------------------------------------------------------------------
 // unacknowledged-purges
-
-export interface UnacknowledgedPurge {
-  purgeId: string;
-  tenant: string;
-  status: 'applied' | 'duplicate' | 'failed';
-  /** `failed`: the control plane could not get it applied; `unacknowledged`: no edge receipt after the grace period. */
-  reason: 'failed' | 'unacknowledged';
-  error: string | null;
-  createdAt: string;
-  ageSeconds: number;
-}
-
-export interface UnacknowledgedReport {
-  asOf: string;
-  since: string;
-  graceSeconds: number;
-  purges: UnacknowledgedPurge[];
-}
 
 export async function unacknowledgedReport(db: Db, scope: TenantScope, input: { since: Date; graceSeconds: number; now: Date; limit: number }): Promise<UnacknowledgedReport> {
   const rows = await unacknowledgedPurges(db, scope, input.since, new Date(input.now.getTime() - input.graceSeconds * 1000), input.limit);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, prepareNeonTransport, type OpenedDatabase } from '../db/client.ts';
+import { startWsRelay } from '../db/ws-relay.ts';
+import { servePgliteWire } from './pglite-wire.ts';
 
 export interface TestDatabaseUrl {
   url: string;
@@ -41,7 +43,7 @@ async function dropDatabase(adminUrl: string, name: string, attempts = 10): Prom
  * DATABASE_URL is set (`npm run test:pg`) — its own PostgreSQL database, dropped on close,
  * so files never see each other's rows.
  */
-export async function openTestDatabase(): Promise<OpenedDatabase> {
+export async function openTestDatabase(): Promise<OpenedDatabase & { url?: string }> {
   const pg = await createTestDatabaseUrl();
   if (!pg) return openDatabase({ pglitePath: 'memory://' });
   let opened: OpenedDatabase;
@@ -53,9 +55,41 @@ export async function openTestDatabase(): Promise<OpenedDatabase> {
   }
   return {
     db: opened.db,
+    url: pg.url,
     close: async () => {
       await opened.close();
       await pg.drop();
+    },
+  };
+}
+
+export interface ServedTestDatabase extends OpenedDatabase {
+  /** What a Worker in workerd connects to: its DATABASE_URL… */
+  databaseUrl: string;
+  /** …through this WebSocket→TCP relay (its DATABASE_WS_PROXY). */
+  wsProxy: string;
+}
+
+/**
+ * A fresh, migrated test database (as openTestDatabase) that a Worker running in workerd can
+ * reach the way a deployed one reaches Neon: the Neon driver over a WebSocket, here to a relay
+ * on loopback, then TCP to PostgreSQL (test:pg) or to the PGlite this process holds, served over
+ * the wire protocol. The test reads and writes the same database through `db`.
+ */
+export async function serveTestDatabase(): Promise<ServedTestDatabase> {
+  const opened = await openTestDatabase();
+  const wire = opened.pglite ? await servePgliteWire(opened.pglite) : undefined;
+  const databaseUrl = wire?.url ?? opened.url;
+  if (!databaseUrl) throw new Error('test database has neither PGlite nor a URL');
+  const relay = await startWsRelay();
+  return {
+    ...opened,
+    databaseUrl,
+    wsProxy: `127.0.0.1:${relay.port}`,
+    close: async () => {
+      await relay.close();
+      await wire?.close();
+      await opened.close();
     },
   };
 }

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** The purge outbox file lives here; default `<CONDUCTOR_DATA_DIR>/origin`. */
   ORIGIN_DATA_DIR: z.string().min(1).optional(),
   ORIGIN_PURGE_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Between signed purge-backlog reports to CONTROL_PLANE_URL (the outbox's pending and refused purges per tenant). */
+  ORIGIN_BACKLOG_REPORT_MS: z.coerce.number().int().min(1_000).default(60_000),
 });
 
 // The purge outbox loads node:sqlite; its ExperimentalWarning is known. Every other warning still prints.
@@ -40,6 +42,8 @@ const origin = await startOrigin({
   concurrencyLimit: env.ORIGIN_CONCURRENCY_LIMIT,
   dataDir: env.ORIGIN_DATA_DIR ?? join(defaultDataDir(), 'origin'),
   purgeWaitMs: env.ORIGIN_PURGE_WAIT_MS,
+  controlPlaneUrl: env.CONTROL_PLANE_URL,
+  backlogReportIntervalMs: env.ORIGIN_BACKLOG_REPORT_MS,
 });
 console.log(`origin listening on ${origin.url}/graphql (latency ${env.ORIGIN_LATENCY_MS} ms, purges to ${env.EDGE_URL})`);
 

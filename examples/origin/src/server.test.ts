@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
-import { documentId } from '@conductor/sdk';
+import { documentId, OUTBOX_BACKLOG_PATH } from '@conductor/sdk';
 import { startPurgeReceiver, type PurgeReceiver } from '@conductor/sdk/testing';
 import manifest from '../persisted-operations.json' with { type: 'json' };
 import { startJwksServer } from './testing/jwks-server.ts';
@@ -45,10 +45,10 @@ interface GraphqlResponse {
   body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, any>; error?: { code: string; message: string } };
 }
 
-async function gql(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse> {
+async function gql(token: string | undefined, query: string, variables?: Record<string, unknown>, at = origin): Promise<GraphqlResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${origin.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${at.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return { status: res.status, cacheControl: res.headers.get('cache-control'), body: await res.json() };
 }
 
@@ -368,6 +368,48 @@ describe('concurrency limit', () => {
       expect(limited.stats().byOperation).toEqual({ EntityById: 8 });
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('purge backlog reports', () => {
+  it('reports its outbox to the control plane, signed with the purge secret: pending and refused purges per tenant', async () => {
+    const controlPlane = await startPurgeReceiver(purgeSecret);
+    controlPlane.respond((r) => ({ status: r.signature.ok ? 202 : 401, body: { accepted: true } }));
+    // The edge is down for acme's purge and refuses globex's for good.
+    edge.respond((r) => (r.request?.tenant === 'globex' ? { status: 401, body: { error: { code: 'SIGNATURE_INVALID', message: 'refused' } } } : { status: 503, body: { error: { code: 'EDGE_UNAVAILABLE', message: 'down' } } }));
+    const reporting = await startOrigin({
+      port: 0,
+      jwksUrl: jwks.url,
+      edgeUrl: edge.url,
+      purgeSecret,
+      latencyMs: 0,
+      purgeWaitMs: 100,
+      controlPlaneUrl: controlPlane.url,
+      backlogReportIntervalMs: 50,
+      backlogSource: 'origin-under-test',
+      log: () => {},
+    });
+    try {
+      await gql(acme, doc('UpdateEntity'), { id: '11', name: 'Backlogged' }, reporting);
+      await gql(globex, doc('UpdateEntity'), { id: '12', name: 'Refused' }, reporting);
+      const latest = async () => {
+        const reports = controlPlane.received.filter((r) => r.path === OUTBOX_BACKLOG_PATH);
+        return reports.length === 0 ? undefined : reports.at(-1)!;
+      };
+      await vi.waitFor(async () => expect(JSON.parse((await latest())?.rawBody ?? '{"tenants":[]}').tenants).toHaveLength(2), { timeout: 10_000, interval: 50 });
+      const report = (await latest())!;
+      expect(report.signature.ok).toBe(true);
+      expect(JSON.parse(report.rawBody)).toMatchObject({
+        source: 'origin-under-test',
+        tenants: [
+          { tenant: 'acme', pending: 1, failed: 0 },
+          { tenant: 'globex', pending: 0, failed: 1 },
+        ],
+      });
+    } finally {
+      await reporting.close();
+      await controlPlane.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createYoga } from 'graphql-yoga';
 import { createPurgeClient, type ErrorBody, ErrorCode } from '@conductor/sdk';
-import { IN_MEMORY, openPurgeOutbox, type OutboxStats } from '@conductor/sdk/outbox';
+import { IN_MEMORY, openPurgeOutbox, startBacklogReports, type BacklogReporter, type OutboxStats } from '@conductor/sdk/outbox';
 import { createVerifier } from './auth.ts';
 import { createGate } from './gate.ts';
 import { createServiceTimeSampler, type ServiceTimeModel } from './service-time.ts';
@@ -49,6 +49,15 @@ export interface OriginOptions {
   dataDir?: string;
   /** How long a mutation waits for its purge receipt before answering with the purge `pending` (default 2000 ms). */
   purgeWaitMs?: number;
+  /**
+   * The control plane the outbox reports its backlog to (signed with `purgeSecret`, so its
+   * invalidation-backlog alert sees purges stuck here); no reports without it.
+   */
+  controlPlaneUrl?: string;
+  /** Between backlog reports; default 60 s. */
+  backlogReportIntervalMs?: number;
+  /** Names this outbox in the reports; default `example-origin@<host>:<port>`, stable across restarts on the same port. */
+  backlogSource?: string;
 }
 
 export const OUTBOX_FILE = 'purge-outbox.sqlite';
@@ -160,6 +169,20 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
   });
   const { port } = server.address() as AddressInfo;
 
+  let reporter: BacklogReporter | undefined;
+  if (options.controlPlaneUrl) {
+    reporter = startBacklogReports({
+      backlog: () => outbox.backlog(),
+      controlPlaneUrl: options.controlPlaneUrl,
+      secret: options.purgeSecret,
+      source: options.backlogSource ?? `example-origin@${host}:${port}`,
+      intervalMs: options.backlogReportIntervalMs,
+      onOutcome: (o) => {
+        if (!o.ok) log(JSON.stringify({ level: 'warn', msg: 'purge backlog report failed', status: o.status, code: o.code, error: o.message }));
+      },
+    });
+  }
+
   return {
     url: `http://${host}:${port}`,
     port,
@@ -172,6 +195,7 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
       server.closeIdleConnections();
       await closed;
       await yoga.dispose();
+      await reporter?.stop();
       // Pending purges stay in the file; the next start on the same dataDir delivers them.
       await outbox.close();
     },

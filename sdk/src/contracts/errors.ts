@@ -29,6 +29,8 @@ export const ErrorCode = {
   SIGNATURE_MALFORMED: 'SIGNATURE_MALFORMED',
   SIGNATURE_EXPIRED: 'SIGNATURE_EXPIRED',
   SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  /** A signed message the receiver has already accepted (same id): a replay inside the signature's window. */
+  SIGNATURE_REPLAYED: 'SIGNATURE_REPLAYED',
   UNKNOWN_OPERATION: 'UNKNOWN_OPERATION',
   UNDECLARED_VARIABLE: 'UNDECLARED_VARIABLE',
   NOT_FOUND: 'NOT_FOUND',
@@ -39,6 +41,8 @@ export const ErrorCode = {
   ORIGIN_TIMEOUT: 'ORIGIN_TIMEOUT',
   CONFIG_UNAVAILABLE: 'CONFIG_UNAVAILABLE',
   EDGE_UNAVAILABLE: 'EDGE_UNAVAILABLE',
+  /** A client (the outbox's backlog reporter) got no answer from the control plane. */
+  CONTROL_PLANE_UNAVAILABLE: 'CONTROL_PLANE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -79,7 +79,7 @@ export function parsePurgeCommand(json: unknown): { ok: true; command: PurgeComm
 
 /**
  * What a dry run answers: what the purge would bump, which operations it would reach, and how
- * many live cache entries it would make unreachable (docs/adr/0007-purge-dry-run-live-entries.md
+ * many live cache entries it would make unreachable (docs/adr/0009-purge-dry-run-live-entries.md
  * says exactly what that number counts). Nothing is bumped or recorded.
  */
 export const PurgeDryRunSchema = z.object({

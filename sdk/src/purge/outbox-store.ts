@@ -59,7 +59,7 @@ CREATE INDEX IF NOT EXISTS purge_outbox_due ON purge_outbox (state, next_attempt
  */
 export class OutboxStore {
   private readonly db: DatabaseSync;
-  private readonly stmt: Record<'insert' | 'remove' | 'reschedule' | 'fail' | 'pending' | 'counts', StatementSync>;
+  private readonly stmt: Record<'insert' | 'remove' | 'reschedule' | 'fail' | 'pending' | 'counts' | 'byTenant', StatementSync>;
 
   constructor(path: string) {
     if (path !== IN_MEMORY) mkdirSync(dirname(path), { recursive: true });
@@ -85,6 +85,11 @@ export class OutboxStore {
       pending: this.db.prepare(`SELECT * FROM purge_outbox WHERE state = 'pending' ORDER BY next_attempt_at, enqueued_at`),
       counts: this.db.prepare(
         `SELECT COUNT(*) AS depth, MIN(enqueued_at) AS oldest FROM purge_outbox WHERE state = 'pending'`,
+      ),
+      byTenant: this.db.prepare(
+        `SELECT tenant, SUM(state = 'pending') AS pending, MIN(CASE WHEN state = 'pending' THEN enqueued_at END) AS oldest,
+                SUM(state = 'failed') AS failed
+           FROM purge_outbox GROUP BY tenant ORDER BY tenant`,
       ),
     };
   }
@@ -130,6 +135,12 @@ export class OutboxStore {
     const { journal_mode: journalMode } = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
     const { synchronous } = this.db.prepare('PRAGMA synchronous').get() as { synchronous: number };
     return { journalMode, synchronous: SYNCHRONOUS[synchronous]! };
+  }
+
+  /** Per tenant: entries pending and the oldest one's enqueue time, and entries failed for good. */
+  countsByTenant(): { tenant: string; pending: number; oldestEnqueuedAt: number | null; failed: number }[] {
+    const rows = this.stmt.byTenant.all() as { tenant: string; pending: number; oldest: number | null; failed: number }[];
+    return rows.map((r) => ({ tenant: r.tenant, pending: Number(r.pending), oldestEnqueuedAt: r.oldest === null ? null : Number(r.oldest), failed: Number(r.failed) }));
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import type { OutboxTenantBacklog } from '../contracts/backlog.ts';
 import { ErrorCode } from '../contracts/errors.ts';
 import { PurgeRequestSchema, type PurgeReceipt, type PurgeRequest } from '../contracts/purge.ts';
 import { backoffDelayMs } from './backoff.ts';
@@ -5,6 +6,7 @@ import { PurgeError, type PurgeClient } from './client.ts';
 import { OutboxStore, type OutboxEntry } from './outbox-store.ts';
 
 export { IN_MEMORY, OutboxStore, type OutboxEntry } from './outbox-store.ts';
+export { sendBacklogReport, startBacklogReports, type BacklogReporter, type BacklogReporterOptions, type BacklogReportOutcome } from './backlog-report.ts';
 
 /**
  * A durable purge outbox for origins. `enqueue` writes the purge to a local SQLite file (fsync'd)
@@ -79,6 +81,8 @@ export interface PurgeOutbox {
   /** Validates, persists durably, then schedules delivery. Throws PurgeError VALIDATION_FAILED on a bad request. */
   enqueue(request: PurgeRequest): Enqueued;
   stats(): OutboxStats;
+  /** What the outbox holds per tenant, for a backlog report to the control plane (startBacklogReports). */
+  backlog(): OutboxTenantBacklog[];
   /** Entries the edge refused for good. */
   failedEntries(): OutboxEntry[];
   /** Stops scheduling and waits for rounds in flight; pending entries stay in the file for the next open. */
@@ -247,6 +251,15 @@ export function openPurgeOutbox(options: PurgeOutboxOptions): PurgeOutbox {
     stats() {
       const { depth, oldestEnqueuedAt } = store.counts();
       return { depth, oldestAgeMs: oldestEnqueuedAt === null ? 0 : Math.max(0, now() - oldestEnqueuedAt), ...counters };
+    },
+    backlog() {
+      const t = now();
+      return store.countsByTenant().map((r) => ({
+        tenant: r.tenant,
+        pending: r.pending,
+        oldestPendingAgeSeconds: r.oldestEnqueuedAt === null ? 0 : Math.max(0, Math.floor((t - r.oldestEnqueuedAt) / 1000)),
+        failed: r.failed,
+      }));
     },
     failedEntries: () => store.failed(),
     async close() {

@@ -6,20 +6,11 @@ import { LineChart } from '../components/chart.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import { opLabel, opNames, OpRef } from '../components/op-ref.tsx';
 import type { Page, PageContext } from '../page.ts';
-// The JSON shapes of /v1/reports/*, from the service that writes them (types only: no server code is loaded).
-import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '../../reports/service.ts';
+import type { Alert } from '@conductor/schema/contracts/alerts';
+// The JSON shapes of /v1/reports/*, from their contract (types only).
+import type { HitRatioReport, InvalidationsReport, OpFigures as P95Row, UnacknowledgedReport } from '@conductor/schema/contracts/reports';
 import { ms, percent } from './util.ts';
 
-/** GET /v1/alerts (control-plane/src/alerts). */
-interface Alert {
-  alertname: string;
-  state: 'pending' | 'firing';
-  severity: 'warning' | 'critical';
-  labels: { tenant: string; operation?: string };
-  values: Record<string, number>;
-  thresholds: Record<string, number>;
-  summary: string;
-}
 
 const WINDOWS: [minutes: number, label: string, step: number][] = [
   [60, 'last hour', 1],

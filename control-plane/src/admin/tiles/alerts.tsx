@@ -1,7 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { opNames, OpRef } from '../components/op-ref.tsx';
-// The JSON shape of GET /v1/alerts, from the rules that produce it (types only: no server code is loaded).
-import type { Alert } from '../../alerts/rules.ts';
+import type { Alert } from '@conductor/schema/contracts/alerts';
 import { ok, refused, type Tile } from './tile.tsx';
 
 const SHOWN = 5;

@@ -1,6 +1,5 @@
 import { query, type ApiClient, type ApiResult } from '../api.ts';
-// The JSON shape of /v1/reports/p95-delta, from the service that writes it (types only: no server code is loaded).
-import type { P95DeltaReport } from '../../reports/service.ts';
+import type { P95DeltaReport } from '@conductor/schema/contracts/reports';
 
 /** The overview's recent window: the last hour, in whole minutes. */
 export const RECENT_MINUTES = 60;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateOperations, classify, observationStart, type ReceiptRow, type VersionRow } from './aggregate.ts';
+import { aggregateOperations, cacheableTraffic, classify, observationStart, type ReceiptRow, type VersionRow } from './aggregate.ts';
 
 const A1 = `sha256:${'a'.repeat(64)}`;
 const A2 = `sha256:${'b'.repeat(64)}`;
@@ -16,6 +16,16 @@ const versions: VersionRow[] = [
   { id: M, name: 'UpdateEntity', operationType: 'mutation', ttlSeconds: 0, cachingEnabled: true, updatedAt: LONG_AGO },
 ];
 const receipt = (tenantId: string, tags: string[], appliedAt = IN_WINDOW): ReceiptRow => ({ tenantId, tags, appliedAt });
+
+describe('cacheableTraffic', () => {
+  it('counts every status but BYPASS as cacheable, and HIT, STALE, COALESCED as hits, per operation and tenant', () => {
+    const rows = (['HIT', 'STALE', 'COALESCED', 'MISS', 'BYPASS'] as const).map((status, i) => ({ opId: A1, tenantId: 'acme', status, requests: 10 ** i }));
+    expect(cacheableTraffic([...rows, { opId: A1, tenantId: 'globex', status: 'MISS', requests: 7 }])).toEqual([
+      { opId: A1, tenantId: 'acme', hits: 111, requests: 1111 },
+      { opId: A1, tenantId: 'globex', hits: 0, requests: 7 },
+    ]);
+  });
+});
 
 describe('classify', () => {
   const ids = new Set([A1, A2]);

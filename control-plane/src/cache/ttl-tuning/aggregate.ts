@@ -1,3 +1,9 @@
+import { isCacheable, isEdgeServed } from '@conductor/schema/contracts/edge-metrics';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import type { ReceiptRow } from '../../edge-metrics/purges.ts';
+
+export type { ReceiptRow } from '../../edge-metrics/purges.ts';
+
 /**
  * From metric rows to the model's inputs, per operation name. Pure: queries.ts fetches the rows.
  *
@@ -26,16 +32,24 @@ export interface VersionRow {
 export interface TrafficRow {
   opId: string;
   tenantId: string;
-  /** HIT + STALE + COALESCED. */
+  /** Served by the edge (EDGE_SERVED_STATUSES: HIT, STALE, COALESCED). */
   hits: number;
-  /** Every status except BYPASS. */
+  /** Cacheable requests: every status except BYPASS (caching off, unsafelisted), so hits + MISS. */
   requests: number;
 }
 
-export interface ReceiptRow {
-  tenantId: string;
-  tags: string[];
-  appliedAt: Date;
+/** Requests per (operation id, tenant, status) → the cacheable traffic per (operation id, tenant). */
+export function cacheableTraffic(rows: readonly { opId: string; tenantId: string; status: CacheStatus; requests: number }[]): TrafficRow[] {
+  const byKey = new Map<string, TrafficRow>();
+  for (const r of rows) {
+    if (!isCacheable(r.status)) continue;
+    const key = `${r.opId}\u0000${r.tenantId}`;
+    const row = byKey.get(key) ?? { opId: r.opId, tenantId: r.tenantId, hits: 0, requests: 0 };
+    row.requests += r.requests;
+    if (isEdgeServed(r.status)) row.hits += r.requests;
+    byKey.set(key, row);
+  }
+  return [...byKey.values()];
 }
 
 export interface OperationInputs {

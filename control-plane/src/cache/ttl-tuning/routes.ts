@@ -4,13 +4,15 @@ import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
 import { errorResponses, jsonBody, bearerSecurity } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { acceptTtlRecommendation, listTtlRecommendations, resolveWindow } from './service.ts';
+import { METRICS_WINDOW } from '@conductor/schema/contracts/edge-metrics';
+import { windowQuery as windowParameters } from '@conductor/schema/contracts/reports';
+import { parseWindow } from '../../edge-metrics/window.ts';
+import { acceptTtlRecommendation, listTtlRecommendations } from './service.ts';
 
 const tags = ['ttl-tuning'];
-const windowQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
+const windowQuery = z.object(windowParameters(METRICS_WINDOW.tuningMinutes));
+/** TTL tuning reads a day by default (METRICS_WINDOW.tuningMinutes): the model needs a whole daily cycle. */
+const tuningWindow = (query: { from?: string; to?: string }) => parseWindow(query, new Date(), METRICS_WINDOW.tuningMinutes);
 const RULE =
   'Per operation name, from the edge metrics of the window: hit ratio h0 at the current TTL and the per-key invalidation rate μ; ' +
   'the per-key request rate λ is inferred from h0 = λE[L]/(1+λE[L]), E[L] = (1−e^(−μT))/μ. The recommendation is the smallest round TTL ' +
@@ -25,7 +27,7 @@ export const routes = createRouter()
       tags,
       security: bearerSecurity,
       summary: 'Recommended TTL per safelisted query, with the expected hit-ratio change and the inputs behind it',
-      description: `${RULE} \`from\`/\`to\` default to the last 24 h; at most 31 days.`,
+      description: `${RULE} \`from\`/\`to\` default to the last ${METRICS_WINDOW.tuningMinutes / 60} h; at most ${METRICS_WINDOW.maxMinutes / 1440} days.`,
       request: { query: windowQuery },
       responses: {
         200: { description: 'Recommendations', content: { 'application/json': { schema: TtlRecommendationsSchema } } },
@@ -35,7 +37,7 @@ export const routes = createRouter()
     async (c) => {
       // Cross-tenant traffic figures: the same permission as the other platform-wide metrics.
       await authorize(c, 'readMetrics', PLATFORM);
-      return c.json(await listTtlRecommendations(c.var.deps.db, resolveWindow(c.req.valid('query'))), 200);
+      return c.json(await listTtlRecommendations(c.var.deps.db, tuningWindow(c.req.valid('query'))), 200);
     },
   )
   .openapi(
@@ -58,7 +60,7 @@ export const routes = createRouter()
     async (c) => {
       await authorize(c, 'write', PLATFORM);
       const { opName } = c.req.valid('param');
-      const window = resolveWindow(c.req.valid('query'));
+      const window = tuningWindow(c.req.valid('query'));
       return c.json(await acceptTtlRecommendation(c.var.deps.db, c.var.principal.sub, opName, c.req.valid('json').ttlSeconds, window), 200);
     },
   );

@@ -6,36 +6,24 @@ import { ApiError } from '../../http/errors.ts';
 import { listInvalidations } from '../invalidation-map/queries.ts';
 import { lockCacheConfig } from '../lock.ts';
 import { getOperationsByName, listOperations } from '../safelist/queries.ts';
+import { appliedReceipts } from '../../edge-metrics/purges.ts';
+import { ALL_TENANTS } from '../../edge-metrics/scope.ts';
+import { requestsByStatus } from '../../edge-metrics/traffic.ts';
+import type { Window } from '../../edge-metrics/window.ts';
 import {
   aggregateOperations,
+  cacheableTraffic,
   observationStart,
   queryOperationsByName,
   type OperationInputs,
   type TrafficRow,
   type VersionRow,
 } from './aggregate.ts';
-import { getReceipts, getTraffic, setTtlByName } from './queries.ts';
+import { setTtlByName } from './queries.ts';
 import { DEFAULT_TTL_TUNING, recommendTtl, type TtlTuningOptions } from './recommend.ts';
 
-export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
-export const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
-
-export interface TuningWindow {
-  from: Date;
-  to: Date;
-}
-
-/** `to` defaults to now, `from` to 24 h before `to`; the window must be non-empty and at most 31 days. */
-export function resolveWindow(query: { from?: string; to?: string }, now = new Date()): TuningWindow {
-  const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
-  if (from.getTime() >= to.getTime()) throw new ApiError(400, ErrorCode.VALIDATION_FAILED, `query.from: must be before to (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new ApiError(400, ErrorCode.VALIDATION_FAILED, 'query: the window may span at most 31 days');
-  return { from, to };
-}
-
 /** One recommendation per safelisted query name, from the edge metrics of the window. */
-export async function listTtlRecommendations(db: Db, window: TuningWindow, opts: TtlTuningOptions = DEFAULT_TTL_TUNING): Promise<TtlRecommendations> {
+export async function listTtlRecommendations(db: Db, window: Window, opts: TtlTuningOptions = DEFAULT_TTL_TUNING): Promise<TtlRecommendations> {
   const recommendations = await recommendFor(db, await listOperations(db), window, opts);
   return { from: window.from.toISOString(), to: window.to.toISOString(), rule: { ...opts }, operations: recommendations };
 }
@@ -52,7 +40,7 @@ export async function acceptTtlRecommendation(
   actor: string,
   name: string,
   ttlSeconds: number,
-  window: TuningWindow,
+  window: Window,
   opts: TtlTuningOptions = DEFAULT_TTL_TUNING,
 ): Promise<AcceptTtlResult> {
   return db.transaction(async (tx) => {
@@ -93,24 +81,26 @@ export async function acceptTtlRecommendation(
   });
 }
 
-async function recommendFor(db: Db, versions: VersionRow[], window: TuningWindow, opts: TtlTuningOptions): Promise<TtlRecommendation[]> {
+async function recommendFor(db: Db, versions: VersionRow[], window: Window, opts: TtlTuningOptions): Promise<TtlRecommendation[]> {
   // One traffic query per name: each name has its own observation start (its last change).
   const traffic: TrafficRow[] = [];
   for (const [, named] of queryOperationsByName(versions)) {
     const since = observationStart(named, window.from);
-    if (since < window.to) traffic.push(...(await getTraffic(db, named.map((v) => v.id), since, window.to)));
+    if (since >= window.to) continue;
+    const rows = await requestsByStatus(db, { scope: ALL_TENANTS, window: { from: since, to: window.to }, opIds: named.map((v) => v.id) });
+    traffic.push(...cacheableTraffic(rows));
   }
   const inputs = aggregateOperations({
     versions,
     traffic,
-    receipts: await getReceipts(db, window.from, window.to),
+    receipts: await appliedReceipts(db, ALL_TENANTS, window),
     coveredNames: new Set((await listInvalidations(db)).map((e) => e.affectedOp)),
     window,
   });
   return inputs.map((op) => toRecommendation(op, window, opts));
 }
 
-function toRecommendation(op: OperationInputs, window: TuningWindow, opts: TtlTuningOptions): TtlRecommendation {
+function toRecommendation(op: OperationInputs, window: Window, opts: TtlTuningOptions): TtlRecommendation {
   const r = recommendTtl(op, opts);
   const { windowSeconds } = op;
   const reason =

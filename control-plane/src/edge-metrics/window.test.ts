@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiFailure } from '../testing/api-error.ts';
-import { checkStep, parseWindow } from './window.ts';
+import { checkStep, lastWholeMinutes, parseWindow, precedingWindow } from './window.ts';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
@@ -8,6 +8,10 @@ describe('parseWindow', () => {
   it('defaults to the hour before now, and to the hour before `to`', () => {
     expect(parseWindow({}, NOW)).toEqual({ from: new Date('2026-11-26T11:00:00Z'), to: NOW });
     expect(parseWindow({ to: '2026-11-25T10:00:00Z' }, NOW)).toEqual({ from: new Date('2026-11-25T09:00:00Z'), to: new Date('2026-11-25T10:00:00Z') });
+  });
+
+  it('takes another default length where the question needs one (TTL tuning: a day)', () => {
+    expect(parseWindow({}, NOW, 1440)).toEqual({ from: new Date('2026-11-25T12:00:00Z'), to: NOW });
   });
 
   it('accepts offsets and a window of exactly seven days', () => {
@@ -34,5 +38,13 @@ describe('checkStep', () => {
     expect(failure).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(failure.message).toContain('use step=7');
     expect(() => checkStep(week, 7)).not.toThrow();
+  });
+});
+
+describe('lastWholeMinutes', () => {
+  it('leaves out the minute in progress', () => {
+    const w = lastWholeMinutes(new Date('2026-11-26T12:00:42Z'), 15);
+    expect(w).toEqual({ from: new Date('2026-11-26T11:45:00Z'), to: new Date('2026-11-26T12:00:00Z') });
+    expect(precedingWindow(w, 60)).toEqual({ from: new Date('2026-11-26T10:45:00Z'), to: new Date('2026-11-26T11:45:00Z') });
   });
 });

@@ -1,16 +1,13 @@
+import { CACHE_STATUSES, isEdgeServed } from '@conductor/schema/contracts/edge-metrics';
 import { emptyHistogram, quantile, type Histogram } from '@conductor/schema/contracts/latency-histogram';
 import type { CacheStatus } from '@conductor/schema/contracts/metrics';
+import type { Figures, Quantiles } from '@conductor/schema/contracts/reports';
 import type { LatencySeries } from '@conductor/schema/metrics';
 
 /*
- * Pure core of the latency reports (definitions in docs/reports.md): stored per-status counts and
- * log-bucket counts of a window → requests, hit ratio, quantiles and the p95 delta. No I/O.
+ * Pure core of the latency figures (definitions in docs/reports.md §2): stored per-status counts
+ * and log-bucket counts of a window → requests, hit ratio, quantiles and the p95 delta. No I/O.
  */
-
-export const CACHE_STATUSES = ['HIT', 'MISS', 'BYPASS', 'STALE', 'COALESCED'] as const satisfies readonly CacheStatus[];
-
-/** Answered by the edge without waiting for the origin: these count as hits. */
-export const EDGE_SERVED: ReadonlySet<CacheStatus> = new Set<CacheStatus>(['HIT', 'STALE', 'COALESCED']);
 
 export interface StatusTotal {
   status: CacheStatus;
@@ -22,31 +19,6 @@ export interface BucketCount {
   series: LatencySeries;
   bucket: number;
   count: number;
-}
-
-export interface Quantiles {
-  /** Samples behind the quantiles. */
-  count: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
-export interface Figures {
-  requests: number;
-  statuses: Record<CacheStatus, number>;
-  /** (HIT + STALE + COALESCED) / requests; null without requests. */
-  hitRatio: number | null;
-  /** Total latency of edge-served requests (HIT, STALE, COALESCED). */
-  edgeServed: Quantiles;
-  /** Origin fetch latency, whatever the status: what every request would cost without the cache. */
-  origin: Quantiles;
-  /** Total latency of every request, as clients experienced it. */
-  served: Quantiles;
-  /** origin.p95 − served.p95: milliseconds the cache takes off the 95th percentile. */
-  p95DeltaMs: number | null;
-  /** p95DeltaMs as a percentage of origin.p95. */
-  p95DeltaPct: number | null;
 }
 
 function quantilesOf(h: Histogram): Quantiles {
@@ -70,16 +42,22 @@ export function histograms(buckets: readonly BucketCount[]): { edgeServed: Histo
       continue;
     }
     add(served, b.bucket, b.count);
-    if (EDGE_SERVED.has(b.status)) add(edgeServed, b.bucket, b.count);
+    if (isEdgeServed(b.status)) add(edgeServed, b.bucket, b.count);
   }
   return { edgeServed, origin, served };
 }
 
-export function figures(totals: readonly StatusTotal[], buckets: readonly BucketCount[]): Figures {
+/** Requests per status and how many of them the edge served itself (the hit ratio's numerator). */
+export function statusCounts(totals: readonly StatusTotal[]): { statuses: Record<CacheStatus, number>; requests: number; edgeServed: number } {
   const statuses = Object.fromEntries(CACHE_STATUSES.map((s) => [s, 0])) as Record<CacheStatus, number>;
   for (const t of totals) statuses[t.status] += t.requests;
   const requests = CACHE_STATUSES.reduce((n, s) => n + statuses[s], 0);
-  const hits = CACHE_STATUSES.filter((s) => EDGE_SERVED.has(s)).reduce((n, s) => n + statuses[s], 0);
+  const edgeServed = CACHE_STATUSES.filter(isEdgeServed).reduce((n, s) => n + statuses[s], 0);
+  return { statuses, requests, edgeServed };
+}
+
+export function figures(totals: readonly StatusTotal[], buckets: readonly BucketCount[]): Figures {
+  const { statuses, requests, edgeServed } = statusCounts(totals);
   const h = histograms(buckets);
   const origin = quantilesOf(h.origin);
   const served = quantilesOf(h.served);
@@ -87,7 +65,7 @@ export function figures(totals: readonly StatusTotal[], buckets: readonly Bucket
   return {
     requests,
     statuses,
-    hitRatio: requests === 0 ? null : hits / requests,
+    hitRatio: requests === 0 ? null : edgeServed / requests,
     edgeServed: quantilesOf(h.edgeServed),
     origin,
     served,
