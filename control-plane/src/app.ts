@@ -17,6 +17,7 @@ import { routes as ttlTuningRoutes } from './cache/ttl-tuning/routes.ts';
 import { requireAuth } from './auth/middleware.ts';
 import type { AppDeps } from './http/env.ts';
 import { ApiError, notFound, onError } from './http/errors.ts';
+import { publicSecurity, registerBearerScheme } from './http/openapi.ts';
 import { createRouter, parseJsonBody } from './http/router.ts';
 import { routes as tenantRoutes } from './tenants/routes.ts';
 import { EDGE_METRICS_MAX_BODY_BYTES, EDGE_METRICS_PATH, routes as metricsRoutes, scrapeRoutes } from './metrics/routes.ts';
@@ -73,8 +74,10 @@ export function createApp(deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/.well-known/jwks.json',
+      operationId: 'getJwks',
       tags: ['auth'],
       summary: 'Public keys that verify Conductor JWTs',
+      security: publicSecurity,
       responses: { 200: { description: 'JSON Web Key Set', content: { 'application/json': { schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } } } },
     }),
     (c) => {
@@ -88,8 +91,10 @@ export function createApp(deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'checkHealth',
       tags: ['ops'],
       summary: 'Liveness, including a database round trip',
+      security: publicSecurity,
       responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } },
     }),
     async (c) => {
@@ -98,10 +103,12 @@ export function createApp(deps: AppDeps) {
     },
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registerBearerScheme(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges and the audit log.' },
+    // Relative: the API is wherever this document was fetched from (Node locally, a Worker in production).
+    servers: [{ url: '/', description: 'The control plane that serves this document' }],
   });
   return app;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { TenantIdSchema } from '@conductor/schema/contracts/auth';
-import { errorResponses } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { tenantScope } from '../reports/scope.ts';
 import { DEFAULT_RULES } from './rules.ts';
@@ -22,8 +22,9 @@ export const routes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listAlerts',
     tags: ['alerts'],
-    security: [{ bearerAuth: [] }],
+    security: bearerSecurity,
     summary: 'Firing and pending alerts (invalidation backlog, purge failures, hit-ratio drop) with values and thresholds',
     description: 'Evaluated on request over the stored metrics; rules and their PromQL equivalents in docs/reports.md.',
     request: { query: z.object({ tenant: TenantIdSchema.optional() }) },

@@ -3,14 +3,13 @@ import { ErrorCode } from '@conductor/sdk';
 import { recordAudit } from '../audit/record.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { readCatalog, writeCatalog } from './access.ts';
 import { insertBacktestRows, latestBacktestRows, opIdsByIdOrLinkedName, type BacktestRow as StoredRow } from './queries.ts';
 import { BacktestReportSchema, BacktestRowSchema, type BacktestReport } from './queueing/index.ts';
 
 const tags = ['catalog'];
-const security = [{ bearerAuth: [] }];
 
 const StoredRowSchema = BacktestRowSchema.extend({ opId: z.string() });
 const LatestSchema = z
@@ -80,8 +79,9 @@ export const backtestRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/backtests',
+      operationId: 'createBacktestReport',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Store a what-if backtest report (admin.write + platform-admin)',
       description: 'Body: the report of `npm run bench:whatif` (catalog/queueing/backtest.ts). Each row’s `op` is a catalog op id or a linked safelisted operation name.',
       request: { body: jsonBody(BacktestReportSchema) },
@@ -123,8 +123,9 @@ export const backtestRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/backtests/latest',
+      operationId: 'getLatestBacktests',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "Each op's newest backtest: prediction error per load level and the largest one",
       responses: { 200: { description: 'Latest backtests', content: { 'application/json': { schema: LatestSchema } } }, ...errorResponses(401, 403) },
     }),

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 
 /** OpenAPI shape of every error body (ErrorBody in @conductor/sdk). */
@@ -28,5 +28,15 @@ export function jsonBody<T extends ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };
 }
 
-/** OpenAPI `security` of every route behind requireAuth (the scheme is registered in app.ts). */
-export const bearerSecurity = [{ bearerAuth: [] }];
+const BEARER_SCHEME = 'bearerAuth';
+
+/** Registers the one security scheme, a Conductor JWT as a bearer token (auth/middleware.ts requireAuth). */
+export function registerBearerScheme(registry: OpenAPIHono['openAPIRegistry']): void {
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+}
+
+/** OpenAPI `security` of every route behind requireAuth. */
+export const bearerSecurity = [{ [BEARER_SCHEME]: [] }];
+
+/** OpenAPI `security` of a public route: stated as none, so an omission is never read as "public". */
+export const publicSecurity = [];

@@ -145,6 +145,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/p95-delta',
+      operationId: 'getP95DeltaReport',
       tags,
       security: bearerSecurity,
       summary: 'Per tenant and operation: requests, hit ratio, edge-served / origin / served p50·p95·p99 and the p95 delta',
@@ -164,6 +165,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/hit-ratio',
+      operationId: 'getHitRatioReport',
       tags,
       security: bearerSecurity,
       summary: 'Hit ratio per tenant and operation, one point per step (for charts)',
@@ -184,6 +186,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/invalidations',
+      operationId: 'getInvalidationsReport',
       tags,
       security: bearerSecurity,
       summary: 'Invalidations the edge applied, per step: per tenant, and per operation from the receipt tags (`*` = tenant-wide)',
@@ -203,6 +206,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/change-impact',
+      operationId: 'getChangeImpactReport',
       tags,
       security: bearerSecurity,
       summary: "An operation's figures in equal windows before and after a safelist/TTL/caching change",
@@ -231,6 +235,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/unacknowledged-purges',
+      operationId: 'getUnacknowledgedPurgesReport',
       tags,
       security: bearerSecurity,
       summary: 'Admin purges the edge has not acknowledged after a grace period, and failed ones',

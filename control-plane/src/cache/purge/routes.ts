@@ -15,6 +15,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/purge',
+      operationId: 'purgeCache',
       tags,
       security: bearerSecurity,
       summary: "Purge a tenant's cache through the edge hook (admin.write in that tenant)",
@@ -37,6 +38,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/purges',
+      operationId: 'listPurges',
       tags,
       security: bearerSecurity,
       summary: "A tenant's purge history, newest first (defaults to the caller's tenant)",

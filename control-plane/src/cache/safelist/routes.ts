@@ -25,6 +25,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listSafelistedOperations',
       tags,
       security: bearerSecurity,
       summary: 'Every safelisted operation (all versions of every name)',
@@ -42,6 +43,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/manifest',
+      operationId: 'publishSafelistManifest',
       tags,
       security: bearerSecurity,
       summary: "Publish an Apollo persisted-query manifest: all operations or none, idempotent",
@@ -63,6 +65,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getSafelistedOperation',
       tags,
       security: bearerSecurity,
       summary: 'One safelisted operation by document id',
@@ -84,6 +87,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createSafelistedOperation',
       tags,
       security: bearerSecurity,
       summary: 'Safelist one document (its id is computed by the server)',
@@ -102,6 +106,7 @@ export const routes = createRouter()
     createRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateSafelistedOperation',
       tags,
       security: bearerSecurity,
       summary: 'Change the TTL, scope or (for an anonymous operation) the name',
@@ -121,6 +126,7 @@ export const routes = createRouter()
     createRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'deleteSafelistedOperation',
       tags,
       security: bearerSecurity,
       summary: 'Remove a document (409 if it is the last version of a name the invalidation map uses)',

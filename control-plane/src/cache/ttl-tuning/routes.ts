@@ -22,6 +22,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listTtlRecommendations',
       tags,
       security: bearerSecurity,
       summary: 'Recommended TTL per safelisted query, with the expected hit-ratio change and the inputs behind it',
@@ -42,6 +43,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/{opName}/accept',
+      operationId: 'acceptTtlRecommendation',
       tags,
       security: bearerSecurity,
       summary: 'Apply the recommended TTL to every version of an operation (audited)',
