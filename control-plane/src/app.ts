@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
-import { ErrorCode } from '@conductor/sdk';
 import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
@@ -12,11 +10,12 @@ import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes
 import { routes as purgeRoutes } from './cache/purge/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as graphqlRoutes } from './graphql/routes.ts';
-import { routes as safelistRoutes } from './cache/safelist/routes.ts';
+import { SAFELIST_MANIFEST_MAX_BODY_BYTES, SAFELIST_MANIFEST_PATH, routes as safelistRoutes } from './cache/safelist/routes.ts';
 import { routes as ttlTuningRoutes } from './cache/ttl-tuning/routes.ts';
 import { requireAuth } from './auth/middleware.ts';
+import { bodyLimit } from './http/body-limit.ts';
 import type { AppDeps } from './http/env.ts';
-import { ApiError, notFound, onError } from './http/errors.ts';
+import { notFound, onError } from './http/errors.ts';
 import { publicSecurity, registerBearerScheme } from './http/openapi.ts';
 import { createRouter, parseJsonBody } from './http/router.ts';
 import { routes as tenantRoutes } from './tenants/routes.ts';
@@ -39,17 +38,11 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     await next();
   });
-  const limitBody = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body is over ${maxSize} bytes`);
-      },
-    });
-  // Edge metric batches alone get a larger limit (sized in metrics/routes.ts); it must apply here,
-  // before parseJsonBody reads the body, so no route sees an unbounded body.
-  app.use(EDGE_METRICS_PATH, limitBody(EDGE_METRICS_MAX_BODY_BYTES));
-  app.use('*', except(EDGE_METRICS_PATH, limitBody(MAX_BODY_BYTES)));
+  // Edge metric batches and safelist manifests alone get larger limits (sized beside their routes);
+  // they must apply here, before parseJsonBody reads the body, so no route sees an unbounded body.
+  app.use(EDGE_METRICS_PATH, bodyLimit(EDGE_METRICS_MAX_BODY_BYTES));
+  app.use(SAFELIST_MANIFEST_PATH, bodyLimit(SAFELIST_MANIFEST_MAX_BODY_BYTES));
+  app.use('*', except([EDGE_METRICS_PATH, SAFELIST_MANIFEST_PATH], bodyLimit(MAX_BODY_BYTES)));
   // Before parseJsonBody: GraphQL answers malformed bodies with GraphQL-style errors of its own.
   app.route('/graphql', graphqlRoutes);
   app.use('*', parseJsonBody);

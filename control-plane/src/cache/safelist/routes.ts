@@ -17,6 +17,16 @@ import { publishManifest } from './manifest.ts';
 import { getOperation, listOperations } from './queries.ts';
 import { createOperation, normaliseId, patchOperation, removeOperation, toEntry } from './service.ts';
 
+/*
+ * POST /v1/safelist/manifest has its own body limit (applied in app.ts): a manifest holds up to
+ * 5,000 operations (OperationManifestSchema), each with its full printed document, fragments
+ * included. A real client's persisted-query map (Artsy's Relay app, 27 operations sampled) runs
+ * about 1.2 KB per operation as escaped JSON, plus about 150 bytes of id, name and type per entry:
+ * about 6.5 MiB at 5,000 operations. 16 MiB leaves room for documents 2.5 times as large.
+ */
+export const SAFELIST_MANIFEST_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const SAFELIST_MANIFEST_PATH = '/v1/safelist/manifest';
+
 const idParams = z.object({ id: OperationIdSchema });
 const tags = ['safelist'];
 
