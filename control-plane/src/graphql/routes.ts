@@ -19,7 +19,7 @@ import { adminSchema } from './schema.ts';
  * Request errors (a body that is not JSON, no query, a document that does not parse or validate,
  * variables that do not coerce) are 400 for clients that accept application/graphql-response+json
  * (Apollo Client, graphql-request, …), and 200 with only `errors` for application/json-only
- * clients, as the spec has it for that legacy media type.
+ * clients, as the spec has it for that legacy media type (docs/adr/0007-http-conformance-graphql-http-and-body-limits.md).
  */
 
 const GRAPHQL_MEDIA_TYPE = 'application/graphql-response+json';

@@ -15,7 +15,8 @@ export const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
  * instead of the 413, and on Node the unread rest stays in the keep-alive connection, which
  * @hono/node-server closes under the client's next request. So an oversized body is read to its
  * end and discarded, up to DRAIN_MAX_BYTES, before the answer goes out; the connection is then
- * clean and stays usable. A body larger still is answered with `Connection: close`.
+ * clean and stays usable. A body larger still is answered with `Connection: close`
+ * (docs/adr/0007-http-conformance-graphql-http-and-body-limits.md).
  */
 export function bodyLimit(maxSize: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
