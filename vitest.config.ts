@@ -19,6 +19,10 @@ export default defineConfig({
           ],
           exclude: ['**/node_modules/**'],
           setupFiles: ['tests/support/node-setup.ts'],
+          // Vite resolves our `graphql` imports to graphql's ESM build while Node would load graphql-http's
+          // own import of it as CommonJS: two copies of graphql-js, whose schemas refuse each other.
+          // Inlined, graphql-http resolves graphql as our code does (tsx and wrangler agree by themselves).
+          server: { deps: { inline: ['graphql-http'] } },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

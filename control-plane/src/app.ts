@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
-import { ErrorCode } from '@conductor/sdk';
 import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
@@ -12,11 +10,13 @@ import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes
 import { routes as purgeRoutes } from './cache/purge/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as graphqlRoutes } from './graphql/routes.ts';
-import { routes as safelistRoutes } from './cache/safelist/routes.ts';
+import { SAFELIST_MANIFEST_MAX_BODY_BYTES, SAFELIST_MANIFEST_PATH, routes as safelistRoutes } from './cache/safelist/routes.ts';
 import { routes as ttlTuningRoutes } from './cache/ttl-tuning/routes.ts';
 import { requireAuth } from './auth/middleware.ts';
+import { bodyLimit } from './http/body-limit.ts';
 import type { AppDeps } from './http/env.ts';
-import { ApiError, notFound, onError } from './http/errors.ts';
+import { notFound, onError } from './http/errors.ts';
+import { publicSecurity, registerSecuritySchemes } from './http/openapi.ts';
 import { createRouter, parseJsonBody } from './http/router.ts';
 import { routes as tenantRoutes } from './tenants/routes.ts';
 import { OUTBOX_BACKLOG_PATH } from '@conductor/sdk';
@@ -40,17 +40,11 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     await next();
   });
-  const limitBody = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body is over ${maxSize} bytes`);
-      },
-    });
-  // Edge metric batches alone get a larger limit (sized in metrics/routes.ts); it must apply here,
-  // before parseJsonBody reads the body, so no route sees an unbounded body.
-  app.use(EDGE_METRICS_PATH, limitBody(EDGE_METRICS_MAX_BODY_BYTES));
-  app.use('*', except(EDGE_METRICS_PATH, limitBody(MAX_BODY_BYTES)));
+  // Edge metric batches and safelist manifests alone get larger limits (sized beside their routes);
+  // they must apply here, before parseJsonBody reads the body, so no route sees an unbounded body.
+  app.use(EDGE_METRICS_PATH, bodyLimit(EDGE_METRICS_MAX_BODY_BYTES));
+  app.use(SAFELIST_MANIFEST_PATH, bodyLimit(SAFELIST_MANIFEST_MAX_BODY_BYTES));
+  app.use('*', except([EDGE_METRICS_PATH, SAFELIST_MANIFEST_PATH], bodyLimit(MAX_BODY_BYTES)));
   // Before parseJsonBody: GraphQL answers malformed bodies with GraphQL-style errors of its own.
   app.route('/graphql', graphqlRoutes);
   app.use('*', parseJsonBody);
@@ -77,8 +71,10 @@ export function createApp(deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/.well-known/jwks.json',
+      operationId: 'getJwks',
       tags: ['auth'],
       summary: 'Public keys that verify Conductor JWTs',
+      security: publicSecurity,
       responses: { 200: { description: 'JSON Web Key Set', content: { 'application/json': { schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } } } },
     }),
     (c) => {
@@ -92,8 +88,10 @@ export function createApp(deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'checkHealth',
       tags: ['ops'],
       summary: 'Liveness, including a database round trip',
+      security: publicSecurity,
       responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } },
     }),
     async (c) => {
@@ -102,16 +100,12 @@ export function createApp(deps: AppDeps) {
     },
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'conductorSignature', {
-    type: 'apiKey',
-    in: 'header',
-    name: 'x-conductor-signature',
-    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body"> with the purge signing secret (sdk/src/core/webhook-signature.ts)',
-  });
+  registerSecuritySchemes(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges and the audit log.' },
+    // Relative: the API is wherever this document was fetched from (Node locally, a Worker in production).
+    servers: [{ url: '/', description: 'The control plane that serves this document' }],
   });
   return app;
 }

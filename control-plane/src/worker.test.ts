@@ -82,6 +82,22 @@ describe('control plane Worker entry', () => {
       message: expect.stringContaining('platform-admin'),
     });
   });
+
+  it('serves admin GraphQL through graphql-http in workerd, with its limits and error codes', async () => {
+    const token = await mintToken(secrets.privateJwk, { tenant: 'acme', scopes: ['admin.read'] });
+    const graphql = (query: string) =>
+      fetch(new URL('/graphql', url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query }),
+      });
+    const ok = await graphql('{ __typename }');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
+    const deep = await graphql(`{ __schema { types { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } }`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ errors: [{ extensions: { code: 'QUERY_TOO_DEEP' } }] });
+  });
 });
 
 describe('control plane Worker Cron Trigger', () => {

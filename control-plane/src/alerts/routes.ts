@@ -15,6 +15,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listAlerts',
       tags,
       security: bearerSecurity,
       summary: 'Firing and pending alerts (invalidation backlog, purge failures, hit-ratio drop) with values, thresholds and since when',
@@ -59,6 +60,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/notifications',
+      operationId: 'listAlertNotifications',
       tags,
       security: bearerSecurity,
       summary: 'Alert state changes, newest first: pending, firing, resolved',

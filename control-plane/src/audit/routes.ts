@@ -3,7 +3,7 @@ import { AuditPageSchema, AuditVerificationSchema, type AuditEntry } from '@cond
 import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { listAudit, type AuditRow } from './queries.ts';
 import { verifyAuditChain } from './verify.ts';
@@ -25,9 +25,10 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listAuditEntries',
       tags: ['audit'],
       summary: 'Audit log, newest first (one tenant with ?tenant=, all of it for platform readers)',
-      security: [{ bearerAuth: [] }],
+      security: bearerSecurity,
       request: { query: auditQuery },
       responses: {
         200: { description: 'A page of audit entries', content: { 'application/json': { schema: AuditPageSchema } } },
@@ -46,9 +47,10 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/verify',
+      operationId: 'verifyAuditChain',
       tags: ['audit'],
       summary: 'Walk the hash chain and report the first broken row, if any',
-      security: [{ bearerAuth: [] }],
+      security: bearerSecurity,
       responses: {
         200: { description: 'Verification result', content: { 'application/json': { schema: AuditVerificationSchema } } },
         ...errorResponses(401, 403),

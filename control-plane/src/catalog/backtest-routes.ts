@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { readCatalog, writeCatalog } from './access.ts';
 import { latestBacktests, storeBacktest } from './backtest-service.ts';
 import { BacktestReportSchema, BacktestRowSchema } from './queueing/index.ts';
 
 const tags = ['catalog'];
-const security = [{ bearerAuth: [] }];
 
 const StoredRowSchema = BacktestRowSchema.extend({ opId: z.string() });
 const LatestSchema = z
@@ -30,8 +29,9 @@ export const backtestRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/backtests',
+      operationId: 'createBacktestReport',
       tags,
-      security,
+      security: bearerSecurity,
       summary: 'Store a what-if backtest report (admin.write + platform-admin)',
       description: 'Body: the report of `npm run bench:whatif` (catalog/queueing/backtest.ts). Each row’s `op` is a catalog op id or a linked safelisted operation name.',
       request: { body: jsonBody(BacktestReportSchema) },
@@ -49,8 +49,9 @@ export const backtestRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/backtests/latest',
+      operationId: 'getLatestBacktests',
       tags,
-      security,
+      security: bearerSecurity,
       summary: "Each op's newest backtest: prediction error per load level and the largest one",
       responses: { 200: { description: 'Latest backtests', content: { 'application/json': { schema: LatestSchema } } }, ...errorResponses(401, 403) },
     }),

@@ -26,6 +26,7 @@ const crud = createRouter()
     createRoute({
       method: 'get',
       path: '/services',
+      operationId: 'listCatalogServices',
       tags,
       security: bearerSecurity,
       summary: 'Catalog services',
@@ -40,6 +41,7 @@ const crud = createRouter()
     createRoute({
       method: 'get',
       path: '/services/{name}',
+      operationId: 'getCatalogService',
       tags,
       security: bearerSecurity,
       summary: 'One catalog service',
@@ -58,6 +60,7 @@ const crud = createRouter()
     createRoute({
       method: 'put',
       path: '/services/{name}',
+      operationId: 'upsertCatalogService',
       tags,
       security: bearerSecurity,
       summary: 'Create or replace a catalog service (admin.write + platform-admin)',
@@ -77,6 +80,7 @@ const crud = createRouter()
     createRoute({
       method: 'get',
       path: '/ops',
+      operationId: 'listCatalogOps',
       tags,
       security: bearerSecurity,
       summary: 'Catalog operations (ServiceOp), optionally of one service',
@@ -92,6 +96,7 @@ const crud = createRouter()
     createRoute({
       method: 'get',
       path: '/ops/{id}',
+      operationId: 'getCatalogOp',
       tags,
       security: bearerSecurity,
       summary: 'One catalog operation',
@@ -110,6 +115,7 @@ const crud = createRouter()
     createRoute({
       method: 'put',
       path: '/ops/{id}',
+      operationId: 'upsertCatalogOp',
       tags,
       security: bearerSecurity,
       summary: 'Create or replace a catalog operation (admin.write + platform-admin)',
@@ -131,6 +137,7 @@ const crud = createRouter()
     createRoute({
       method: 'get',
       path: '/export',
+      operationId: 'exportCatalog',
       tags,
       security: bearerSecurity,
       summary: 'The whole catalog as JSON ({services, ops}) or CSV (one row per op, with its service)',

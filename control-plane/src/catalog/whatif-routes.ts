@@ -51,6 +51,7 @@ export const whatIfRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/whatif',
+      operationId: 'runWhatIf',
       tags,
       security: bearerSecurity,
       summary: "Predict an op's p95/p99, SLO and cost under what-if overrides (analytic or simulated)",
@@ -78,6 +79,7 @@ export const whatIfRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/whatif/sweep',
+      operationId: 'runWhatIfSweep',
       tags,
       security: bearerSecurity,
       summary: 'The what-if scenario at several load factors: p50/p95/p99, utilisation and cost vs load (for charts)',

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { buildSchema, getDirectiveValues, isObjectType } from 'graphql';
+import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeEvents } from '@conductor/schema/cache';
 import { catalogOps } from '@conductor/schema/catalog';
@@ -9,7 +10,7 @@ import { auditTrail } from '../cache/testing.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 import { AUTH_DIRECTIVE_SDL, applyAuthDirective } from './auth-directive.ts';
-import { MAX_DEPTH } from './limits.ts';
+import { MAX_DEPTH, MAX_TOKENS } from './limits.ts';
 import { adminSchema, SDL } from './schema.ts';
 
 interface GqlReply {
@@ -37,8 +38,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlReply> {
-  const res = await t.call('POST', '/graphql', { token: token ?? undefined, body: { query, variables } });
+// What Apollo Client and other current clients send: the GraphQL media type first (request errors are 400), JSON as a fallback.
+const ACCEPT = { accept: 'application/graphql-response+json, application/json;q=0.9' };
+
+async function gql(token: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = ACCEPT): Promise<GqlReply> {
+  const res = await t.call('POST', '/graphql', { token: token ?? undefined, body: { query, variables }, headers });
   return { status: res.status, ...((await res.json()) as object) };
 }
 
@@ -91,12 +95,12 @@ describe('POST /graphql: transport', () => {
   });
 
   it('answers 400 with GraphQL-style errors for a malformed body, a missing query and a bad document', async () => {
-    const malformed = await t.call('POST', '/graphql', { token: acme, body: '{"query": ' });
+    const malformed = await t.call('POST', '/graphql', { token: acme, body: '{"query": ', headers: ACCEPT });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_JSON' } }] });
-    const missing = await t.call('POST', '/graphql', { token: acme, body: { variables: {} } });
+    expect(await malformed.json()).toEqual({ errors: [{ message: 'Unparsable JSON body', extensions: { code: 'BAD_JSON', requestId: expect.any(String) } }] });
+    const missing = await t.call('POST', '/graphql', { token: acme, body: { variables: {} }, headers: ACCEPT });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as GqlReply).errors).toMatchObject([{ message: expect.stringContaining('missing "query"'), extensions: { code: 'BAD_REQUEST' } }]);
+    expect(((await missing.json()) as GqlReply).errors).toMatchObject([{ message: 'Missing query', extensions: { code: 'BAD_REQUEST' } }]);
     expect(await gql(acme, '{ serviceOps { id }')).toMatchObject({ status: 400, errors: [{ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
     expect(await gql(acme, '{ serviceOps { nope } }')).toMatchObject({ status: 400, errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
     // Variables that do not coerce fail before execution: a request error too.
@@ -129,6 +133,64 @@ describe('POST /graphql: transport', () => {
     expect(reply.status, JSON.stringify(reply.errors)).toBe(200);
     expect(reply.data?.__schema.directives.map((d: { name: string }) => d.name)).toContain('auth');
   });
+  it('answers request errors to an application/json-only client with 200 and only `errors` (the legacy media type)', async () => {
+    const json = { accept: 'application/json' };
+    for (const [query, code] of [
+      ['{ serviceOps { id }', 'GRAPHQL_PARSE_FAILED'],
+      ['{ serviceOps { nope } }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['{ services { ops { service { ops { service { ops { id } } } } } } }', 'QUERY_TOO_COSTLY'],
+    ] as const) {
+      const reply = await gql(acme, query, undefined, json);
+      expect(reply, query).toMatchObject({ status: 200, errors: [{ extensions: { code } }] });
+      expect(reply, query).not.toHaveProperty('data');
+    }
+    const uncoerced = await gql(acme, UPSERT, { op: { id: 'x' } }, json);
+    expect(uncoerced.status).toBe(200);
+    expect(new Set(codes(uncoerced))).toEqual(new Set(['BAD_USER_INPUT']));
+  });
+
+  it('stops a document over the token limit in the parser', async () => {
+    const reply = await gql(acme, `{ ${'serviceOps { id } '.repeat(MAX_TOKENS / 4)} }`);
+    expect(reply).toMatchObject({ status: 400, errors: [{ message: expect.stringContaining(`${MAX_TOKENS} tokens`), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
+  });
+
+  it('serves queries over GET, refuses mutations over GET and other methods, and bodies that are not JSON', async () => {
+    const get = async (query: string) => {
+      const res = await t.call('GET', `/graphql?query=${encodeURIComponent(query)}`, { token: acme, headers: ACCEPT });
+      return { status: res.status, allow: res.headers.get('allow'), ...((await res.json()) as object) } as GqlReply & { allow: string | null };
+    };
+    expect(await get('{ services { name } }')).toMatchObject({ status: 200, data: { services: expect.arrayContaining([expect.objectContaining({ name: 'entity-api' })]) } });
+    expect(await get(UPSERT)).toMatchObject({ status: 405, allow: 'POST', errors: [{ message: expect.stringContaining('mutations') }] });
+    const put = await t.call('PUT', '/graphql', { token: acme, body: { query: '{ services { name } }' } });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+    const text = await t.call('POST', '/graphql', { token: acme, body: '{ services { name } }', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(await text.json()).toEqual({ errors: [{ message: 'send the request as application/json', extensions: { code: 'BAD_REQUEST' } }] });
+    const xml = await t.call('POST', '/graphql', { token: acme, body: { query: '{ services { name } }' }, headers: { accept: 'application/xml' } });
+    expect(xml.status).toBe(406);
+    expect(await xml.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+  });
+});
+
+// The GraphQL-over-HTTP conformance suite of graphql-http, every audit (MUST, SHOULD and MAY) as a
+// case of its own, against the real app with a valid token (the audits themselves send none).
+describe('GraphQL over HTTP: graphql-http serverAudits', () => {
+  const audits = serverAudits({
+    url: 'http://control-plane.test/graphql',
+    fetchFn: (input: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${reader}`);
+      return t.app.request(input, { ...init, headers });
+    },
+  });
+
+  for (const audit of audits) {
+    it(`${audit.id} ${audit.name}`, async () => {
+      const result = await audit.fn();
+      expect(result.status, 'reason' in result ? result.reason : undefined).toBe('ok');
+    });
+  }
 });
 
 describe('Query.serviceOps', () => {

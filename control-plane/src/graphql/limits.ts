@@ -24,6 +24,8 @@ import { ErrorCode } from '@conductor/sdk';
  * query passes.
  */
 
+/** Lexical tokens a document may have: the parser stops a huge document before building its AST. */
+export const MAX_TOKENS = 5_000;
 export const MAX_DEPTH = 15;
 export const MAX_COST = 5_000;
 export const LIST_SIZE_ESTIMATE = 10;

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 
 /** OpenAPI shape of every error body (ErrorBody in @conductor/sdk). */
@@ -28,5 +28,28 @@ export function jsonBody<T extends ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };
 }
 
-/** OpenAPI `security` of every route behind requireAuth (the scheme is registered in app.ts). */
-export const bearerSecurity = [{ bearerAuth: [] }];
+const BEARER_SCHEME = 'bearerAuth';
+const SIGNATURE_SCHEME = 'conductorSignature';
+
+/**
+ * Registers the two security schemes: a Conductor JWT as a bearer token (auth/middleware.ts
+ * requireAuth), and the HMAC signature that signed reports from origins carry instead.
+ */
+export function registerSecuritySchemes(registry: OpenAPIHono['openAPIRegistry']): void {
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', SIGNATURE_SCHEME, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-conductor-signature',
+    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body"> with the purge signing secret (sdk/src/core/webhook-signature.ts)',
+  });
+}
+
+/** OpenAPI `security` of every route behind requireAuth. */
+export const bearerSecurity = [{ [BEARER_SCHEME]: [] }];
+
+/** OpenAPI `security` of a route whose only credential is the body's HMAC signature. */
+export const signatureSecurity = [{ [SIGNATURE_SCHEME]: [] }];
+
+/** OpenAPI `security` of a public route: stated as none, so an omission is never read as "public". */
+export const publicSecurity = [];

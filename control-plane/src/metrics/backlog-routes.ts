@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { ErrorCode, OutboxBacklogAcceptedSchema, OutboxBacklogReportSchema, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { errorResponses, jsonBody, signatureSecurity } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { acceptBacklogReport } from './backlog-service.ts';
 
@@ -26,8 +26,9 @@ export const backlogRoutes = createRouter().openapi(
   createRoute({
     method: 'post',
     path: '/',
+    operationId: 'ingestOutboxBacklog',
     tags: ['metrics'],
-    security: [{ conductorSignature: [] }],
+    security: signatureSecurity,
     summary: 'Signed backlog report of an origin purge outbox: purges pending and refused per tenant',
     description:
       `HMAC-SHA256 over \`t.body\` in \`${SIGNATURE_HEADER}: t=<unix>,v1=<hex>\` with the purge signing secret, ${REPLAY_WINDOW_SECONDS} s window. ` +

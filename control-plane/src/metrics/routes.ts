@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EdgeMetricsBatchSchema } from '@conductor/schema/contracts/metrics';
 import { PLATFORM } from '../auth/cedar.ts';
 import { authorize, requireAuth } from '../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { buildExposition, WINDOW_MINUTES } from './exposition.ts';
 import { EXPOSITION_CONTENT_TYPE } from './prometheus.ts';
@@ -24,8 +24,9 @@ export const routes = createRouter().openapi(
   createRoute({
     method: 'post',
     path: '/edge',
+    operationId: 'ingestEdgeMetrics',
     tags: ['metrics'],
-    security: [{ bearerAuth: [] }],
+    security: bearerSecurity,
     summary: 'Edge traffic metrics and purge acknowledgements (edge service token, scope edge.metrics)',
     description:
       'One batch per edge flush, stored in one transaction. Counts and latency-histogram buckets are added to what is stored; ' +
@@ -53,8 +54,9 @@ scrapeRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'scrapeMetrics',
     tags: ['metrics'],
-    security: [{ bearerAuth: [] }],
+    security: bearerSecurity,
     summary: 'Prometheus text exposition of cache and purge metrics over every tenant (metrics.read or platform-admin)',
     description: `Hit ratio, p95 delta, request durations (histogram), invalidations per minute, unacknowledged purges, purge failures and alerts, over the last ${WINDOW_MINUTES} whole minutes. See docs/reports.md for names and scraping.`,
     responses: {

@@ -79,6 +79,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/p95-delta',
+      operationId: 'getP95DeltaReport',
       tags,
       security: bearerSecurity,
       summary: 'Per tenant and operation: requests, hit ratio, edge-served / origin / served p50·p95·p99 and the p95 delta',
@@ -98,6 +99,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/hit-ratio',
+      operationId: 'getHitRatioReport',
       tags,
       security: bearerSecurity,
       summary: 'Hit ratio per tenant and operation, one point per step (for charts)',
@@ -118,6 +120,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/invalidations',
+      operationId: 'getInvalidationsReport',
       tags,
       security: bearerSecurity,
       summary: 'Invalidations the edge applied, per step: per tenant, and per operation from the receipt tags (`*` = tenant-wide)',
@@ -137,6 +140,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/change-impact',
+      operationId: 'getChangeImpactReport',
       tags,
       security: bearerSecurity,
       summary: "An operation's figures in equal windows before and after a safelist/TTL/caching change",
@@ -157,6 +161,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/unacknowledged-purges',
+      operationId: 'getUnacknowledgedPurgesReport',
       tags,
       security: bearerSecurity,
       summary: 'Admin purges the edge has not acknowledged after a grace period, and failed ones',

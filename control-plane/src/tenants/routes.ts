@@ -3,7 +3,7 @@ import { TenantIdSchema } from '@conductor/schema/contracts/auth';
 import { CreateTenantSchema, TenantSchema, UpdateTenantSchema } from '@conductor/schema/contracts/tenants';
 import { decide, PLATFORM } from '../auth/cedar.ts';
 import { authorize } from '../auth/middleware.ts';
-import { errorResponses, jsonBody } from '../http/openapi.ts';
+import { bearerSecurity, errorResponses, jsonBody } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { listTenants } from './queries.ts';
 import { changeTenant, createTenant, toTenant } from './service.ts';
@@ -15,9 +15,10 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listTenants',
       tags: ['tenants'],
       summary: 'Tenants the caller may read (every tenant for a platform admin)',
-      security: [{ bearerAuth: [] }],
+      security: bearerSecurity,
       responses: {
         200: { description: 'Tenants', content: { 'application/json': { schema: z.object({ tenants: z.array(TenantSchema) }) } } },
         ...errorResponses(401),
@@ -34,9 +35,10 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createTenant',
       tags: ['tenants'],
       summary: 'Create a tenant (platform admins)',
-      security: [{ bearerAuth: [] }],
+      security: bearerSecurity,
       request: { body: jsonBody(CreateTenantSchema) },
       responses: {
         201: { description: 'Created', content: { 'application/json': { schema: TenantSchema } } },
@@ -53,9 +55,10 @@ export const routes = createRouter()
     createRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateTenant',
       tags: ['tenants'],
       summary: "Change a tenant's name or strict-safelist mode (admin.write in that tenant)",
-      security: [{ bearerAuth: [] }],
+      security: bearerSecurity,
       request: { params: tenantParams, body: jsonBody(UpdateTenantSchema) },
       responses: {
         200: { description: 'Updated', content: { 'application/json': { schema: TenantSchema } } },

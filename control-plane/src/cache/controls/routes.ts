@@ -15,6 +15,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'getCacheControls',
       tags,
       security: bearerSecurity,
       summary: 'Emergency caching switches: global and per operation name',
@@ -29,6 +30,7 @@ export const routes = createRouter()
     createRoute({
       method: 'put',
       path: '/caching',
+      operationId: 'setGlobalCaching',
       tags,
       security: bearerSecurity,
       summary: 'Turn caching off (every request BYPASSes the cache) or back on, for every tenant and operation',
@@ -45,6 +47,7 @@ export const routes = createRouter()
     createRoute({
       method: 'put',
       path: '/operations/{name}/caching',
+      operationId: 'setOperationCaching',
       tags,
       security: bearerSecurity,
       summary: 'Turn caching off or on for one operation name (all its document versions, and versions published later)',

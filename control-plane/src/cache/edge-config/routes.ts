@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EdgeConfigSchema } from '@conductor/schema/contracts/edge-config';
 import { PLATFORM } from '../../auth/cedar.ts';
 import { authorize } from '../../auth/middleware.ts';
-import { errorResponses } from '../../http/openapi.ts';
+import { bearerSecurity, errorResponses } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { matchesIfNoneMatch } from './build.ts';
 import { getEdgeConfig } from './service.ts';
@@ -11,8 +11,9 @@ export const routes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/config',
+    operationId: 'getEdgeConfig',
     tags: ['edge'],
-    security: [{ bearerAuth: [] }],
+    security: bearerSecurity,
     summary: 'Config snapshot the edge pulls: tenants, safelist with TTLs, invalidation map',
     description: 'ETag is the quoted `version` (sha256 of the canonical JSON of the content); send it back in If-None-Match to get 304 while nothing changed.',
     request: { headers: z.object({ 'if-none-match': z.string().optional() }) },

@@ -16,6 +16,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listInvalidationMapEntries',
       tags,
       security: bearerSecurity,
       summary: 'Which cached operations each mutation invalidates, and through which variables',
@@ -33,6 +34,7 @@ export const routes = createRouter()
     createRoute({
       method: 'put',
       path: '/{mutationOp}/{affectedOp}',
+      operationId: 'upsertInvalidationMapEntry',
       tags,
       security: bearerSecurity,
       summary: 'Create or replace an entry',
@@ -57,6 +59,7 @@ export const routes = createRouter()
     createRoute({
       method: 'delete',
       path: '/{mutationOp}/{affectedOp}',
+      operationId: 'deleteInvalidationMapEntry',
       tags,
       security: bearerSecurity,
       summary: 'Remove an entry',

@@ -23,6 +23,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/purge',
+      operationId: 'purgeCache',
       tags,
       security: bearerSecurity,
       summary: "Purge a tenant's cache through the edge hook (admin.write in that tenant), or preview it with dryRun: true",
@@ -56,6 +57,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/purges',
+      operationId: 'listPurges',
       tags,
       security: bearerSecurity,
       summary: "A tenant's purge history, newest first (defaults to the caller's tenant)",

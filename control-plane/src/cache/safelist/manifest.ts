@@ -9,8 +9,8 @@ import { analyseDocument, type AnalysedOperation } from '../documents.ts';
 import { listInvalidations } from '../invalidation-map/queries.ts';
 import { lockCacheConfig } from '../lock.ts';
 import { checkInvalidation } from '../selectors.ts';
-import { getOperation, insertOperation, listOperations, updateOperation } from './queries.ts';
-import { inheritedCachingEnabled, normaliseId } from './service.ts';
+import { insertOperations, listOperations, updateOperation, type NewSafelistRow, type OperationPatch, type SafelistRow } from './queries.ts';
+import { inheritCaching, normaliseId } from './service.ts';
 
 interface Planned extends AnalysedOperation {
   id: string;
@@ -21,17 +21,25 @@ interface Planned extends AnalysedOperation {
   scope?: CacheScope;
 }
 
-/** All-or-nothing: every id and body is checked before anything is written, in one transaction. */
+/**
+ * All-or-nothing: every id and body is checked before anything is written, in one transaction.
+ * The safelist is read once and kept current in memory while the manifest is applied, and new
+ * operations are inserted in batches: a manifest of thousands of operations costs a few queries,
+ * not several per operation.
+ */
 export async function publishManifest(db: Db, actor: Actor, manifest: OperationManifest): Promise<PublishResult> {
   const planned = await plan(manifest);
   return db.transaction(async (tx) => {
     await lockCacheConfig(tx);
+    const safelist = new SafelistIndex(await listOperations(tx));
     const created: string[] = [];
     const updated: string[] = [];
+    const inserts: NewSafelistRow[] = [];
+    const updates: [string, OperationPatch][] = [];
     for (const op of planned) {
-      const current = await getOperation(tx, op.id);
+      const current = safelist.get(op.id);
       if (!current) {
-        await insertOperation(tx, {
+        const row = {
           id: op.id,
           name: op.name,
           document: op.document,
@@ -40,15 +48,17 @@ export async function publishManifest(db: Db, actor: Actor, manifest: OperationM
           ttlSeconds: op.ttlSeconds ?? 0,
           staleWhileRevalidateSeconds: op.staleWhileRevalidateSeconds ?? 0,
           staleIfErrorSeconds: op.staleIfErrorSeconds ?? 0,
-          cachingEnabled: await inheritedCachingEnabled(tx, op.name, true),
+          cachingEnabled: safelist.inheritedCachingEnabled(op.name, true),
           scope: op.scope ?? 'tenant',
-        });
+        };
+        inserts.push(row);
+        safelist.put(row);
         created.push(op.id);
         continue;
       }
       const next = {
         name: op.name,
-        cachingEnabled: op.name === current.name ? current.cachingEnabled : await inheritedCachingEnabled(tx, op.name, current.cachingEnabled),
+        cachingEnabled: op.name === current.name ? current.cachingEnabled : safelist.inheritedCachingEnabled(op.name, current.cachingEnabled),
         operationType: op.operationType,
         variables: op.variables,
         ttlSeconds: op.ttlSeconds ?? current.ttlSeconds,
@@ -67,9 +77,12 @@ export async function publishManifest(db: Db, actor: Actor, manifest: OperationM
         scope: current.scope,
       };
       if (canonicalJson(next) === canonicalJson(before)) continue;
-      await updateOperation(tx, op.id, next);
+      updates.push([op.id, next]);
+      safelist.put({ ...current, ...next });
       updated.push(op.id);
     }
+    await insertOperations(tx, inserts);
+    for (const [id, patch] of updates) await updateOperation(tx, id, patch);
     const result = { created: created.length, updated: updated.length, unchanged: planned.length - created.length - updated.length };
     if (created.length + updated.length === 0) return result;
 
@@ -125,4 +138,34 @@ async function plan(manifest: OperationManifest): Promise<Planned[]> {
     });
   }
   return planned;
+}
+
+type IndexedRow = Omit<SafelistRow, 'createdAt' | 'updatedAt'>;
+
+/** The safelist by id and by name, as the transaction changes it. */
+class SafelistIndex {
+  private readonly byId = new Map<string, IndexedRow>();
+  private readonly byName = new Map<string, Map<string, IndexedRow>>();
+
+  constructor(rows: IndexedRow[]) {
+    for (const row of rows) this.put(row);
+  }
+
+  get(id: string): IndexedRow | undefined {
+    return this.byId.get(id);
+  }
+
+  put(row: IndexedRow): void {
+    const previous = this.byId.get(row.id);
+    if (previous) this.byName.get(previous.name)?.delete(row.id);
+    this.byId.set(row.id, row);
+    let versions = this.byName.get(row.name);
+    if (!versions) this.byName.set(row.name, (versions = new Map()));
+    versions.set(row.id, row);
+  }
+
+  /** The caching switch a new version of `name` inherits, over this state. */
+  inheritedCachingEnabled(name: string, fallback: boolean): boolean {
+    return inheritCaching([...(this.byName.get(name)?.values() ?? [])], fallback);
+  }
 }

@@ -25,13 +25,19 @@ export async function insertOperation(db: Db, row: NewSafelistRow): Promise<Safe
   return inserted;
 }
 
-export async function updateOperation(
-  db: Db,
-  id: string,
-  patch: Partial<
-    Pick<SafelistRow, 'name' | 'operationType' | 'ttlSeconds' | 'staleWhileRevalidateSeconds' | 'staleIfErrorSeconds' | 'cachingEnabled' | 'scope' | 'variables'>
-  >,
-): Promise<SafelistRow> {
+// Rows per INSERT: 11 columns each stays far below PostgreSQL's 65,535 bind parameters.
+const INSERT_BATCH = 1_000;
+
+/** Inserts many rows in a few statements (a published manifest may hold thousands). */
+export async function insertOperations(db: Db, rows: NewSafelistRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await db.insert(safelistedOperations).values(rows.slice(i, i + INSERT_BATCH));
+}
+
+export type OperationPatch = Partial<
+  Pick<SafelistRow, 'name' | 'operationType' | 'ttlSeconds' | 'staleWhileRevalidateSeconds' | 'staleIfErrorSeconds' | 'cachingEnabled' | 'scope' | 'variables'>
+>;
+
+export async function updateOperation(db: Db, id: string, patch: OperationPatch): Promise<SafelistRow> {
   const [updated] = await db
     .update(safelistedOperations)
     .set({ ...patch, updatedAt: new Date() })

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentId, sha256Hex } from '@conductor/sdk';
+import { safelistedOperations } from '@conductor/schema/cache';
 import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
+import { MAX_BODY_BYTES } from '../../app.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, type TestApp } from '../../testing/app.ts';
 import { expectError } from '../../testing/api-error.ts';
 import { auditTrail } from '../testing.ts';
+import { SAFELIST_MANIFEST_MAX_BODY_BYTES, SAFELIST_MANIFEST_PATH } from './routes.ts';
 
 const ENTITY = 'query EntityById($id: ID!) { entity(id: $id) { id name } }';
 const ENTITY_V2 = 'query EntityById($id: ID!) { entity(id: $id) { id name kind } }';
@@ -328,5 +331,49 @@ describe('manifest publish', () => {
     const res = await publish({ ...base, operations: [(await manifestOf(ENTITIES)).operations[0], { ...op, name: 'Renamed' }] });
     await expectError(res, 409, 'CONFLICT');
     expect(await list()).toEqual(before);
+  });
+});
+
+describe('manifest size', () => {
+  beforeEach(clear);
+
+  /** `count` distinct queries of about `bytes` each: an operation with fields aliased until it is that long. */
+  async function manifestOfSize(count: number, bytes: number) {
+    const operations = [];
+    for (let i = 0; i < count; i++) {
+      let fields = 'id name';
+      for (let f = 0; fields.length < bytes - 60; f++) fields += ` field${f}: name`;
+      const body = `query Op${i}($id: ID!) { entity(id: $id) { ${fields} } }`;
+      operations.push({ id: await sha256Hex(body), name: `Op${i}`, type: 'query', body });
+    }
+    return JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, ttlSeconds: 30, operations });
+  }
+
+  const publish = (body: string) => t.call('POST', SAFELIST_MANIFEST_PATH, { token: admin, body });
+
+  it('refuses a manifest over its own limit with 413 PAYLOAD_TOO_LARGE, writing nothing', async () => {
+    const body = await manifestOfSize(5_000, 3_500);
+    expect(body.length).toBeGreaterThan(SAFELIST_MANIFEST_MAX_BODY_BYTES);
+    const before = await auditTrail(t.db);
+    const message = await expectError(await publish(body), 413, 'PAYLOAD_TOO_LARGE');
+    expect(message).toContain(String(SAFELIST_MANIFEST_MAX_BODY_BYTES));
+    expect(await list()).toEqual([]);
+    expect(await auditTrail(t.db)).toEqual(before);
+  });
+
+  it('publishes 5,000 operations of a real client’s average size, far past the app-wide body limit', { timeout: 300_000 }, async () => {
+    const body = await manifestOfSize(5_000, 1_200);
+    expect(body.length).toBeGreaterThan(20 * MAX_BODY_BYTES);
+    try {
+      const res = await publish(body);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ created: 5_000, updated: 0, unchanged: 0 });
+      const listed = await list();
+      expect(listed).toHaveLength(5_000);
+      expect(listed.find((o) => o.name === 'Op4999')).toMatchObject({ ttlSeconds: 30, variables: ['id'] });
+    } finally {
+      // 5,000 DELETE calls would outlast the test; the suite's next clear() expects an empty safelist.
+      await t.db.delete(safelistedOperations);
+    }
   });
 });

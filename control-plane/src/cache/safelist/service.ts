@@ -133,9 +133,13 @@ export async function removeOperation(db: Db, actor: Actor, id: string): Promise
  * "stop caching EntityById" must survive the next client release. `fallback` when the name has
  * no other version yet.
  */
-export async function inheritedCachingEnabled(tx: Db, name: string, fallback: boolean): Promise<boolean> {
-  const versions = await getOperationsByName(tx, name);
+/** The switch a new version of a name inherits from the stored ones: off if any of them is off. */
+export function inheritCaching(versions: Pick<SafelistRow, 'cachingEnabled'>[], fallback: boolean): boolean {
   return versions.length === 0 ? fallback : versions.every((v) => v.cachingEnabled);
+}
+
+async function inheritedCachingEnabled(tx: Db, name: string, fallback: boolean): Promise<boolean> {
+  return inheritCaching(await getOperationsByName(tx, name), fallback);
 }
 
 // The invalidation map refers to names; removing the last version of a referenced name would

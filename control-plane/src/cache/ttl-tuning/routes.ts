@@ -24,6 +24,7 @@ export const routes = createRouter()
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listTtlRecommendations',
       tags,
       security: bearerSecurity,
       summary: 'Recommended TTL per safelisted query, with the expected hit-ratio change and the inputs behind it',
@@ -44,6 +45,7 @@ export const routes = createRouter()
     createRoute({
       method: 'post',
       path: '/{opName}/accept',
+      operationId: 'acceptTtlRecommendation',
       tags,
       security: bearerSecurity,
       summary: 'Apply the recommended TTL to every version of an operation (audited)',
