@@ -51,6 +51,7 @@ describe('controlVariateQuantileCi', () => {
     expect(ci.control.correlation).toBeCloseTo(1, 10);
     expect(ci.estimate).toBeCloseTo(2 * exact + 5, 8);
     expect(ci.halfWidth).toBeCloseTo(0, 8);
+    expect(ci.method).toBe('control-variate');
     expect(ci.raw.estimate).toBe(nearestRankQuantile(y, 0.99));
     expect(ci.raw.halfWidth).toBeGreaterThan(0);
     expect(ci.degreesOfFreedom).toBe(6);
@@ -74,6 +75,17 @@ describe('controlVariateQuantileCi', () => {
     const same = controlVariateQuantileCi(y, x, Math.log(20), 0.95, { batches: 8, controlSamplingVariance: sx2 / 4 });
     expect(same.control.inflation).toBe(1);
     expect(same.halfWidth).toBe(plain.halfWidth);
+  });
+
+  it('falls back to the batched interval when the control does not narrow it', () => {
+    const rng = new Rng(3);
+    const y = range(4000, () => rng.exponential(1));
+    const x = range(4000, () => rng.exponential(1)); // independent of y: β is noise
+    const ci = controlVariateQuantileCi(y, x, Math.log(20), 0.95, { batches: 8 });
+    expect(ci.method).toBe('batched');
+    expect(ci.estimate).toBe(ci.raw.estimate);
+    expect(ci.halfWidth).toBe(ci.raw.halfWidth);
+    expect(ci.degreesOfFreedom).toBe(7);
   });
 
   it('rejects mismatched lengths, fewer than 4 batches and a bad variance', () => {

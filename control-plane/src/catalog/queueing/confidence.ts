@@ -55,6 +55,8 @@ export interface QuantileCi {
 }
 
 export interface ControlVariateCi extends QuantileCi {
+  /** Which interval the top-level fields are: the controlled one, or the batched one when the control did not narrow it. */
+  method: 'control-variate' | 'batched';
   /** The same run without the control: batched quantiles with sectioning (widened by √ψ too). */
   raw: QuantileCi;
   /**
@@ -130,16 +132,19 @@ export function controlVariateQuantileCi(values: ArrayLike<number>, control: Arr
   const offset = pooledControl - controlExact;
   const estimate = raw.estimate - beta * offset;
   const halfWidth = widen * studentTQuantile((1 + confidence) / 2, df) * Math.sqrt(s2 * (1 / k + (sxx > 0 ? (offset * offset) / sxx : 0)));
+  // A control that does not narrow the interval (weakly correlated, or β estimated from noise) is
+  // dropped: the batched interval is reported instead, as the one with the smaller estimated spread.
+  const controlled = halfWidth < raw.halfWidth && estimate > 0;
+  const chosen = controlled
+    ? { estimate, halfWidth, relHalfWidth: halfWidth / estimate, degreesOfFreedom: df, lag1: lag1(residuals) }
+    : { estimate: raw.estimate, halfWidth: raw.halfWidth, relHalfWidth: raw.relHalfWidth, degreesOfFreedom: raw.degreesOfFreedom, lag1: raw.lag1 };
   return {
     p,
-    estimate,
-    halfWidth,
-    relHalfWidth: halfWidth / estimate,
+    ...chosen,
+    method: controlled ? 'control-variate' : 'batched',
     confidence,
     batches: k,
     batchSize: raw.batchSize,
-    degreesOfFreedom: df,
-    lag1: lag1(residuals),
     raw,
     control: { pooled: pooledControl, exact: controlExact, beta, correlation: sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0, inflation },
   };
