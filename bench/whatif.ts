@@ -91,6 +91,8 @@ const startedAt = Date.now();
 const secrets = await generateSecrets();
 const token = await mintToken(secrets.privateJwk, { tenant: TENANT, sub: 'bench:whatif', ttl: '2h' });
 const origin = await startOriginProcess();
+// Ctrl-C or a timeout must not leave the origin child running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void origin.stop().finally(() => process.exit(130)));
 const agent = keepAliveAgent();
 const measurements: LevelMeasurement[] = [];
 const fits = new Map<string, Fit>();
@@ -391,8 +393,20 @@ function table(): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const maxAbs = (values: number[]) => (values.length ? f(Math.max(...values.map(Math.abs))) : '–');
   const nonFit = rows.filter((_, i) => !details[i]!.fitLevel);
+  // A machine busier than its cores stretches the origin's service times and overheads by whole
+  // multiples (CPU starvation): the run then measures the machine, not the model.
+  const busiest = Math.max(loadavgAtStart[0]!, ...details.map((d) => d.loadavg));
+  const stretch = Math.max(...details.map((d) => d.observed.meanServiceMs / SERVICE_MS));
+  const busy = busiest > cpus().length || stretch > 1.3;
   const lines = [
     '',
+    ...(busy
+      ? [
+          `BUSY MACHINE — load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs, service times up to ${stretch.toFixed(2)}× the ${SERVICE_MS} ms draws: the origin was CPU-starved, so this run`,
+          `describes the machine more than the model. Rerun on a quiet machine (load average well under the number of CPUs) to decide.`,
+          '',
+        ]
+      : []),
     ...(QUICK ? ['QUICK MODE — development only: short runs, intervals wider than the ±3 % target. Not a backtest result; run without --quick for one.', ''] : []),
     `What-if backtest — example origin (graphql-yoga) alone in a child process, FIFO gate c = ${SERVERS}, exponential service time, nominal mean ${SERVICE_MS} ms`,
     `open-loop Poisson load over keep-alive HTTP on loopback; each level runs until the 90 % intervals of its observed p95 and p99 are within ±${TARGET * 100} % (≥ ${BATCHES} batches of ${levels.map(minBatch).join('/')} requests, ≤ ${levels.map(capSeconds).join('/')} s)`,
