@@ -24,6 +24,8 @@ export interface OpenLoopSample {
   /** From `Server-Timing: queue;dur=…, svc;dur=…`, when the origin reports it. */
   queueMs?: number;
   svcMs?: number;
+  /** From `Server-Timing: sleep;dur=…`: the service time the origin drew for this request. */
+  sleepMs?: number;
 }
 
 export interface OpenLoopResult {
@@ -45,6 +47,12 @@ export interface OpenLoopOptions {
   agent: Agent;
   /** Give up on an answer after this long (counted as an error). */
   timeoutMs?: number;
+  /**
+   * Sequential stopping: every `everyMs` the run calls `check` with the answers so far and the
+   * scheduled time of the oldest request still in flight (+∞ when none), and stops sending once it
+   * returns true; `durationMs` stays the upper bound.
+   */
+  stop?: { everyMs: number; check: (samples: readonly OpenLoopSample[], oldestInFlightScheduledAt: number) => boolean };
 }
 
 export function keepAliveAgent(): Agent {
@@ -59,6 +67,8 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
   const meanGapMs = 1000 / opts.rate;
   const samples: OpenLoopSample[] = [];
   const inFlight = new Set<Promise<void>>();
+  // Scheduled times of the requests in flight (insertion order = schedule order).
+  const pending = new Set<number>();
   let errors = 0;
   const errorKinds: Record<string, number> = {};
   const fail = (err: Error) => {
@@ -71,6 +81,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
   let i = 0;
 
   const fire = (scheduledAt: number, req: OpenLoopRequest) => {
+    pending.add(scheduledAt);
     const p = new Promise<void>((resolve) => {
       const sentAt = performance.now();
       const r = request(
@@ -93,6 +104,8 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
               const s = /svc;dur=([\d.]+)/.exec(timing);
               if (q) sample.queueMs = Number(q[1]);
               if (s) sample.svcMs = Number(s[1]);
+              const z = /sleep;dur=([\d.]+)/.exec(timing);
+              if (z) sample.sleepMs = Number(z[1]);
             }
             samples.push(sample);
             resolve();
@@ -111,16 +124,26 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
       r.end(req.body);
     });
     inFlight.add(p);
-    void p.then(() => inFlight.delete(p));
+    void p.then(() => {
+      inFlight.delete(p);
+      pending.delete(scheduledAt);
+    });
   };
 
-  while (next < end) {
+  let nextCheck = opts.stop ? startedAt + opts.stop.everyMs : Number.POSITIVE_INFINITY;
+  let stopAt = end;
+  while (next < stopAt) {
     const now = performance.now();
-    while (next <= now && next < end) {
+    if (now >= nextCheck) {
+      nextCheck = now + opts.stop!.everyMs;
+      const oldest = pending.size ? pending.values().next().value! : Number.POSITIVE_INFINITY;
+      if (opts.stop!.check(samples, oldest)) stopAt = Math.min(stopAt, now);
+    }
+    while (next <= now && next < stopAt) {
       fire(next, opts.request(i++));
       next += rng.exponential(meanGapMs);
     }
-    const wait = next - performance.now();
+    const wait = Math.min(next, nextCheck) - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   const endedAt = performance.now();

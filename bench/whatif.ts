@@ -6,47 +6,48 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureDevSecrets, generateSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
-import {
-  BacktestReportSchema,
-  errorPct,
-  originQuantilesWithOverhead,
-  predict,
-  simulate,
-  type BacktestRow,
-  type SimulationResult,
-  type WhatIfInput,
-  type WhatIfStable,
-} from '@conductor/control-plane/queueing';
+import { BacktestReportSchema, errorPct, originQuantilesWithOverhead, type BacktestRow, type WhatIfInput } from '@conductor/control-plane/queueing';
 import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import type { ServiceTimeModel } from '@conductor/example-origin/service-time';
 import { keepAliveAgent, runOpenLoop, type OpenLoopRequest, type OpenLoopSample } from './open-loop.ts';
 import { percentile } from './stats.ts';
+import { answers, levelCi, replayCheck, simulatedControlVariance, type Answer, type LevelCi, type ReplayCheck, type Shadow } from './whatif-level.ts';
 
-// `npm run bench:whatif`: backtest of the what-if model against the real example origin.
-// The origin runs alone in a child process behind its FIFO concurrency gate (c slots) with a random
-// (seeded) service time; an open-loop Poisson generator drives it directly with a valid JWT at
-// several load levels per operation. The lowest level fits the service time (mean, scv from the
-// origin's Server-Timing `svc`) and the loopback overhead (latency − queue − svc, as a distribution);
-// the model then predicts p95/p99 at every level from the measured arrival rate and burstiness alone.
+// `npm run bench:whatif [-- --quick]`: backtest of the what-if model against the real example origin.
+// The origin runs alone in a child process behind its FIFO concurrency gate (c slots) with a seeded
+// exponential service time; an open-loop Poisson generator drives it at several load levels per
+// operation. The lowest level fits the service time (mean, scv of the origin's Server-Timing `svc`)
+// and the loopback overhead (latency − queue − svc, as a distribution); the model then predicts
+// p95/p99 at every level from the measured arrival rate and burstiness. Each level runs until the
+// 90 % intervals of its observed p95 and p99 are within ±3 % (or its time cap): intervals from
+// batched quantiles with a control variate, an exact M/M/c queue driven by the run's own arrivals
+// and draws (bench/whatif-level.ts, control-plane/src/catalog/queueing/confidence.ts).
 // See docs/what-if.md for the method and how to read the table.
 const env = process.env;
+const QUICK = process.argv.includes('--quick') || env.WHATIF_QUICK === '1';
 const SERVERS = Number(env.WHATIF_CONCURRENCY ?? 4);
-const SERVICE_MS = Number(env.WHATIF_SERVICE_MS ?? 50);
-const SERVICE_KIND = (env.WHATIF_SERVICE ?? 'exponential') as 'exponential' | 'lognormal';
-const SERVICE_SCV = Number(env.WHATIF_SERVICE_SCV ?? 1);
+// 10 ms: short enough that the ≈ 10⁵ requests a ±3 % p99 needs at ρ = 0.85 fit in minutes, long
+// enough that Node's 1 ms timer granularity and the ≈ 1 ms of GraphQL work inside the slot stay a
+// small, measured part of it (docs/what-if.md, "Service-time scale").
+const SERVICE_MS = Number(env.WHATIF_SERVICE_MS ?? 10);
 const LEVELS = (env.WHATIF_LEVELS ?? '0.3,0.6,0.85').split(',').map(Number);
-// 90 s: at ρ ≈ 0.85 a 30 s run's p99 carries ±16–27 % sampling noise (docs/what-if.md).
-const DURATION_S = Number(env.WHATIF_DURATION_S ?? 90);
-const WARMUP_S = Number(env.WHATIF_WARMUP_S ?? 3);
 const OPS = (env.WHATIF_OPS ?? 'EntityById,Entities').split(',');
 const SEED = Number(env.WHATIF_SEED ?? 1);
-const SIM_CUSTOMERS = Number(env.WHATIF_SIM_CUSTOMERS ?? 400_000);
-const NOISE_REPLICAS = Number(env.WHATIF_NOISE_REPLICAS ?? 20);
+/** Relative half-width the 90 % intervals of p95 and p99 must reach. */
+const TARGET = Number(env.WHATIF_TARGET_PCT ?? 3) / 100;
+const BATCHES = 8;
+/**
+ * Per level: the least batch length (requests) before the target may stop a run, and the time cap.
+ * The batch lengths are those whose interval coverage confidence.test.ts checks (4000 at ρ = 0.85,
+ * 1000 at 0.6); the caps keep the full run under 30 minutes. Quick mode: development only.
+ */
+const minBatch = (rho: number) => (QUICK ? 500 : rho >= 0.8 ? 4000 : 1000);
+const capSeconds = (rho: number) => Number(env.WHATIF_CAP_S ?? (QUICK ? (rho >= 0.8 ? 50 : 20) : rho >= 0.8 ? 420 : rho >= 0.5 ? 150 : 120));
+const CHECK_EVERY_MS = 10_000;
 const TENANT = 'acme';
-// Also: WHATIF_OUT (file name under bench/results/, default whatif.json), WHATIF_CONTROL_PLANE_URL (see postToControlPlane).
+// Also: WHATIF_OUT (file name under bench/results/, default whatif.json, whatif-quick.json in quick mode), WHATIF_CONTROL_PLANE_URL (see postToControlPlane).
 
-const serviceTime: ServiceTimeModel =
-  SERVICE_KIND === 'lognormal' ? { distribution: 'lognormal', meanMs: SERVICE_MS, scv: SERVICE_SCV, seed: SEED } : { distribution: 'exponential', meanMs: SERVICE_MS, seed: SEED };
+const serviceTime: ServiceTimeModel = { distribution: 'exponential', meanMs: SERVICE_MS, seed: SEED };
 
 const VARIABLES: Record<string, (i: number) => Record<string, unknown>> = {
   EntityById: (i) => ({ id: String((i % 100) + 1) }),
@@ -57,25 +58,30 @@ const VARIABLES: Record<string, (i: number) => Record<string, unknown>> = {
 interface LevelMeasurement {
   op: string;
   targetRho: number;
-  targetRate: number;
+  /** The Poisson schedule's rate, req/s. */
+  rate: number;
   /** Arrivals actually sent per second in the measured window. */
   lambda: number;
   /** Squared coefficient of variation of the actual send gaps (1 = Poisson; timer granularity and stalls clump sends). */
   arrivalScv: number;
-  samples: OpenLoopSample[];
+  warmupSeconds: number;
+  measuredSeconds: number;
+  /** Scheduled time from which answers count (after the warm-up). */
+  from: number;
+  all: Answer[];
+  measured: Answer[];
   errors: number;
   errorKinds: Record<string, number>;
-  non2xx: number;
+  failed: number;
+  loadavg: number;
 }
 
 interface Fit {
   op: string;
   serviceMeanMs: number;
   serviceScv: number;
-  serviceSamplesMs: number[];
   overheadSamplesMs: number[];
   overheadMs: number;
-  overheadP95Ms: number;
   overheadP99Ms: number;
   samples: number;
 }
@@ -85,6 +91,8 @@ const startedAt = Date.now();
 const secrets = await generateSecrets();
 const token = await mintToken(secrets.privateJwk, { tenant: TENANT, sub: 'bench:whatif', ttl: '2h' });
 const origin = await startOriginProcess();
+// Ctrl-C or a timeout must not leave the origin child running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void origin.stop().finally(() => process.exit(130)));
 const agent = keepAliveAgent();
 const measurements: LevelMeasurement[] = [];
 const fits = new Map<string, Fit>();
@@ -99,38 +107,74 @@ try {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: op.body, variables: vars(i) }),
     });
+    // JIT and JWKS warm-up, outside any measurement; its service times set the first level's rate.
+    const pilot = answers((await runOpenLoop({ url: origin.url, rate: 50, durationMs: 4000, seed: SEED * 1000 + opIndex * 100 + 99, request: makeRequest, agent })).samples);
+    const pilotMeanMs = mean(pilot.slice(Math.floor(pilot.length / 2)).map((x) => x.svcMs));
     for (const [levelIndex, rho] of levels.entries()) {
-      // The lowest level runs at the nominal service time; the others at the rate that gives their ρ
-      // under the service time fitted there (CPU contention makes the real one longer than nominal).
-      const meanMs = fits.get(opName)?.serviceMeanMs ?? SERVICE_MS;
+      // Every level runs at the rate that gives its ρ under the service time measured so far: the
+      // pilot's for the lowest, the fit's above it (the real service time is longer than the draw:
+      // timer lateness, GraphQL work, a busy machine).
+      const meanMs = fits.get(opName)?.serviceMeanMs ?? (Number.isFinite(pilotMeanMs) ? pilotMeanMs : SERVICE_MS);
       const rate = (rho * SERVERS * 1000) / meanMs;
-      log(`${opName}: ρ≈${rho} → ${rate.toFixed(1)} req/s open loop, ${WARMUP_S} s warm-up + ${DURATION_S} s`);
+      // Warm-up: 20 relaxation times of the queue, 1/(μ(√c − √a)²), so it starts near steady state.
+      const relaxationMs = meanMs / (SERVERS * (1 - Math.sqrt(Math.min(rho, 0.97))) ** 2);
+      const warmupSeconds = Math.max(3, (20 * relaxationMs) / 1000);
+      const minMeasured = BATCHES * minBatch(rho);
+      const cap = capSeconds(rho);
+      // Stop rule: enough requests, then both intervals within the target. The shadow's sampling
+      // variance for the check is scaled from one simulated at the planned length (the exact one is
+      // recomputed after the run, when no load is running).
+      const warmupCustomers = Math.round(rate * warmupSeconds);
+      const refVariance = simulatedControlVariance(minMeasured, { arrivalsPerMs: rate / 1000, serviceMeanMs: meanMs }, SERVERS, warmupCustomers, 40, SEED + 7);
+      let from = Number.NaN;
+      let lastCheck: LevelCi | null = null;
+      const check = (samples: readonly OpenLoopSample[], oldest: number): boolean => {
+        const done = answers(samples.filter((s) => s.scheduledAt < oldest));
+        const n = done.filter((x) => x.scheduledAt >= from).length;
+        if (!(n >= minMeasured)) return false;
+        lastCheck = levelCi(done, from, rate, SERVICE_MS, SERVERS, BATCHES, (m) => refVariance.map((v) => (v * minMeasured) / m));
+        return lastCheck !== null && lastCheck.p95.relHalfWidth <= TARGET && lastCheck.p99.relHalfWidth <= TARGET;
+      };
+      log(`${opName}: ρ≈${rho} → ${rate.toFixed(1)} req/s open loop, ${warmupSeconds.toFixed(1)} s warm-up, then until ±${TARGET * 100} % (≥ ${minMeasured} requests, ≤ ${cap} s)`);
       const run = await runOpenLoop({
         url: origin.url,
         rate,
-        durationMs: (WARMUP_S + DURATION_S) * 1000,
+        durationMs: (warmupSeconds + cap) * 1000,
         seed: SEED * 1000 + opIndex * 100 + levelIndex,
         request: makeRequest,
         agent,
+        stop: {
+          everyMs: CHECK_EVERY_MS,
+          check: (samples, oldest) => {
+            if (Number.isNaN(from)) from = runStart(samples) + warmupSeconds * 1000;
+            return check(samples, oldest);
+          },
+        },
       });
-      const from = run.startedAt + WARMUP_S * 1000;
-      const samples = run.samples.filter((s) => s.scheduledAt >= from);
-      const ok = samples.filter((s) => s.status === 200);
-      const sent = samples.map((s) => s.scheduledAt + s.lagMs).sort((x, y) => x - y);
+      from = run.startedAt + warmupSeconds * 1000;
+      const all = answers(run.samples);
+      const measured = all.filter((x) => x.scheduledAt >= from);
+      const sent = measured.map((x) => x.sentAt).sort((x, y) => x - y);
       const gaps = sent.slice(1).map((t, k) => t - sent[k]!);
       const gapMean = mean(gaps);
       const m: LevelMeasurement = {
         op: opName,
         targetRho: rho,
-        targetRate: rate,
-        lambda: samples.length / ((run.endedAt - from) / 1000),
+        rate,
+        lambda: run.samples.filter((x) => x.scheduledAt >= from).length / ((run.endedAt - from) / 1000),
         arrivalScv: gaps.reduce((a, g) => a + (g - gapMean) ** 2, 0) / (gaps.length - 1) / (gapMean * gapMean),
-        samples: ok,
+        warmupSeconds,
+        measuredSeconds: (run.endedAt - from) / 1000,
+        from,
+        all,
+        measured,
         errors: run.errors,
         errorKinds: run.errorKinds,
-        non2xx: samples.length - ok.length,
+        failed: run.samples.length - all.length,
+        loadavg: loadavg()[0]!,
       };
-      if (run.errors > 0) log(`${opName} ρ≈${rho}: ${run.errors} failed requests ${JSON.stringify(run.errorKinds)}`);
+      if (run.errors > 0 || m.failed > 0) log(`${opName} ρ≈${rho}: ${run.errors} failed requests ${JSON.stringify(run.errorKinds)}, ${m.failed} answers without status 200 and Server-Timing`);
+      log(`${opName} ρ≈${rho}: ${measured.length} requests in ${m.measuredSeconds.toFixed(0)} s; last check ±${lastCheck ? `${pct1((lastCheck as LevelCi).p95.relHalfWidth)}/${pct1((lastCheck as LevelCi).p99.relHalfWidth)}` : '–'} %; load average ${m.loadavg.toFixed(1)}`);
       measurements.push(m);
       if (levelIndex === 0) fits.set(opName, fitFrom(m));
     }
@@ -140,24 +184,29 @@ try {
   await origin.stop();
 }
 
+/** The open loop's start on the performance clock, from its first scheduled request (its first gap is ≪ the warm-up). */
+function runStart(samples: readonly OpenLoopSample[]): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const s of samples) first = Math.min(first, s.scheduledAt);
+  return first;
+}
+
 function fitFrom(low: LevelMeasurement): Fit {
-  const svc = low.samples.map((s) => s.svcMs).filter((v): v is number => v !== undefined);
+  const svc = low.measured.map((s) => s.svcMs);
   if (svc.length < 100) throw new Error(`${low.op}: only ${svc.length} Server-Timing samples at the lowest level`);
   const m = mean(svc);
   const variance = svc.reduce((a, b) => a + (b - m) ** 2, 0) / (svc.length - 1);
-  const overhead = low.samples.map((s) => s.latencyMs - (s.queueMs ?? 0) - (s.svcMs ?? 0));
+  const overhead = low.measured.map((s) => s.latencyMs - s.queueMs - s.svcMs);
   const fit: Fit = {
     op: low.op,
     serviceMeanMs: m,
     serviceScv: variance / (m * m),
-    serviceSamplesMs: svc,
     overheadSamplesMs: overhead,
     overheadMs: percentile(overhead, 50),
-    overheadP95Ms: percentile(overhead, 95),
     overheadP99Ms: percentile(overhead, 99),
     samples: svc.length,
   };
-  log(`${low.op} fit: service mean ${m.toFixed(2)} ms (p99 ${percentile(svc, 99).toFixed(1)}), scv ${fit.serviceScv.toFixed(3)}; overhead p50 ${fit.overheadMs.toFixed(2)} p99 ${fit.overheadP99Ms.toFixed(2)} ms`);
+  log(`${low.op} fit: service mean ${m.toFixed(3)} ms (p99 ${percentile(svc, 99).toFixed(1)}), scv ${fit.serviceScv.toFixed(3)}; overhead p50 ${fit.overheadMs.toFixed(2)} p99 ${fit.overheadP99Ms.toFixed(2)} ms`);
   return fit;
 }
 
@@ -167,70 +216,77 @@ interface Detail {
   level: string;
   fitLevel: boolean;
   targetRho: number;
+  rate: number;
   lambda: number;
   arrivalScv: number;
+  /** ρ under the fitted service time (what the model is told) and under this level's own. */
   rho: number;
+  rhoOwn: number;
   n: number;
+  warmupSeconds: number;
+  measuredSeconds: number;
+  batches: number;
+  targetReached: boolean;
   errors: number;
-  errorKinds: Record<string, number>;
-  non2xx: number;
+  failed: number;
+  loadavg: number;
   sendLagP99Ms: number;
-  observed: { p50: number; p95: number; p99: number; meanQueueMs: number; queueP99Ms: number; meanServiceMs: number };
-  /** The reported prediction: Erlang C / Allen–Cunneen, measured overhead distribution convolved. */
-  analytic: { model: string; p50: number; p95: number; p99: number; meanWaitMs: number };
-  /** Same model with the overhead as one constant (its median at the fit level). */
-  constantOverhead: { p95: number; p99: number; errorP95Pct: number; errorP99Pct: number };
-  /**
-   * Ex post: same model fed this level's own measured service mean and scv. Its error is the
-   * queueing model's alone; the gap to the reported prediction is the drift of the service time
-   * between the fit level and this one (CPU contention from other work, our own load).
-   */
-  expost: { serviceMeanMs: number; serviceScv: number; p95: number; p99: number; errorP95Pct: number; errorP99Pct: number };
-  /** Same model assuming Poisson arrivals (c_a² = 1) instead of the measured send gaps. */
-  poissonArrivals: { p95: number; p99: number; errorP95Pct: number; errorP99Pct: number };
-  simulated: { p95: number; p99: number; meanWaitMs: number; errorP95Pct: number; errorP99Pct: number };
-  /** 90 % range of p95/p99 over simulated runs as long as this one (± half-width, % of the long-run value). */
-  noise: { p95Pct: number; p99Pct: number };
+  observed: {
+    p95: number;
+    p99: number;
+    p95HalfWidthPct: number;
+    p99HalfWidthPct: number;
+    /** 'batched' where the control did not narrow the interval and the plain batched one is reported. */
+    methodP95: string;
+    methodP99: string;
+    /** Without the control: the pooled quantile and its (ψ-widened) batched interval. */
+    rawP95: number;
+    rawP99: number;
+    rawP95HalfWidthPct: number;
+    rawP99HalfWidthPct: number;
+    meanServiceMs: number;
+    serviceScv: number;
+    meanOverheadMs: number;
+    overheadP99Ms: number;
+  };
+  control: LevelCi['shadow'] & { betaP95: number; betaP99: number; correlationP95: number; correlationP99: number; inflationP95: number; inflationP99: number };
+  /** The reported prediction: Erlang C / Allen–Cunneen with the fit level's service time and overhead distribution. */
+  predicted: { model: string; p95: number; p99: number };
+  /** Ex post: the same model fed this level's own service mean/scv and overhead: the queueing model's error alone. */
+  expost: { p95: number; p99: number; errorP95Pct: number; errorP99Pct: number };
+  replay: ReplayCheck;
 }
 
 const rows: BacktestRow[] = [];
 const details: Detail[] = [];
-const saturatedLevels: Array<{ op: string; level: string; lambda: number; rho: number; observedP99Ms: number }> = [];
+const saturatedLevels: Array<{ op: string; level: string; lambda: number; rho: number }> = [];
 for (const m of measurements) {
   const fit = fits.get(m.op)!;
-  const latency = m.samples.map((s) => s.latencyMs);
-  const queue = m.samples.map((s) => s.queueMs ?? 0);
+  const level = `rho-${m.targetRho.toFixed(2)}`;
   const input: WhatIfInput = {
     arrival: { ratePerSecond: m.lambda, scv: m.arrivalScv },
     capacity: { instances: 1, concurrencyPerInstance: SERVERS },
     service: { meanMs: fit.serviceMeanMs, scv: fit.serviceScv, distribution: 'gamma' },
-    overheadMs: fit.overheadMs,
   };
-  const poisson: WhatIfInput = { ...input, arrival: { ratePerSecond: m.lambda } };
-  const constant = predict(input);
-  const poissonResult = originQuantilesWithOverhead(poisson, fit.overheadSamplesMs);
+  const own = m.measured.map((x) => x.svcMs);
+  const ownMean = mean(own);
+  const ownScv = own.reduce((a, x) => a + (x - ownMean) ** 2, 0) / (own.length - 1) / (ownMean * ownMean);
+  const ownOverhead = m.measured.map((x) => x.latencyMs - x.queueMs - x.svcMs);
   const q = originQuantilesWithOverhead(input, fit.overheadSamplesMs);
-  if (constant.saturated || !q || !poissonResult) {
-    // The fitted model says this level cannot be served: no latency to compare, say so.
-    saturatedLevels.push({ op: m.op, level: `rho-${m.targetRho.toFixed(2)}`, lambda: m.lambda, rho: constant.rho, observedP99Ms: percentile(latency, 99) });
+  const expost = originQuantilesWithOverhead({ ...input, service: { meanMs: ownMean, scv: ownScv, distribution: 'gamma' } }, ownOverhead);
+  const rho = (m.lambda * fit.serviceMeanMs) / 1000 / SERVERS;
+  const warmupCustomers = m.all.length - m.measured.length;
+  const ci = levelCi(m.all, m.from, m.rate, SERVICE_MS, SERVERS, BATCHES, (n: number, shadow: Shadow) => simulatedControlVariance(n, shadow, SERVERS, warmupCustomers, 100, SEED + 11));
+  if (!q || !ci) {
+    saturatedLevels.push({ op: m.op, level, lambda: m.lambda, rho });
     continue;
   }
-  const a = constant as WhatIfStable;
-  const own = m.samples.map((x) => x.svcMs ?? 0);
-  const ownMean = mean(own);
-  const ownScv = own.reduce((acc, x) => acc + (x - ownMean) ** 2, 0) / (own.length - 1) / (ownMean * ownMean);
-  const expost = originQuantilesWithOverhead({ ...input, service: { meanMs: ownMean, scv: ownScv, distribution: 'gamma' } }, fit.overheadSamplesMs);
-  const simOpts = { service: { kind: 'empirical', samplesMs: fit.serviceSamplesMs } as const, overheadSamplesMs: fit.overheadSamplesMs };
-  const sim = simulate(input, { customers: SIM_CUSTOMERS, seed: SEED, ...simOpts }) as SimulationResult;
-  const replicas = Array.from({ length: NOISE_REPLICAS }, (_, r) => simulate(input, { customers: latency.length, warmupCustomers: 2000, seed: 10_000 + r, ...simOpts }) as SimulationResult);
-  const band = (values: number[], centre: number) => ((percentile(values, 95) - percentile(values, 5)) / 2 / centre) * 100;
-  const observed = { p50: percentile(latency, 50), p95: percentile(latency, 95), p99: percentile(latency, 99) };
-  const level = `rho-${m.targetRho.toFixed(2)}`;
+  const observed = { p95: ci.p95.estimate, p99: ci.p99.estimate };
   rows.push({
     op: m.op,
     level,
     lambda: round(m.lambda, 3),
-    rho: round(a.rho, 4),
+    rho: round(rho, 4),
     observedP95Ms: round(observed.p95, 3),
     observedP99Ms: round(observed.p99, 3),
     predictedP95Ms: round(q.p95, 3),
@@ -243,98 +299,158 @@ for (const m of measurements) {
     level,
     fitLevel: m.targetRho === levels[0],
     targetRho: m.targetRho,
+    rate: m.rate,
     lambda: m.lambda,
     arrivalScv: m.arrivalScv,
-    rho: a.rho,
-    n: latency.length,
+    rho,
+    rhoOwn: (m.lambda * ownMean) / 1000 / SERVERS,
+    n: m.measured.length,
+    warmupSeconds: m.warmupSeconds,
+    measuredSeconds: m.measuredSeconds,
+    batches: BATCHES,
+    targetReached: ci.p95.relHalfWidth <= TARGET && ci.p99.relHalfWidth <= TARGET,
     errors: m.errors,
-    errorKinds: m.errorKinds,
-    non2xx: m.non2xx,
-    sendLagP99Ms: percentile(m.samples.map((s) => s.lagMs), 99),
-    observed: { ...observed, meanQueueMs: mean(queue), queueP99Ms: percentile(queue, 99), meanServiceMs: mean(m.samples.map((s) => s.svcMs ?? 0)) },
-    analytic: { model: a.model, p50: q.p50, p95: q.p95, p99: q.p99, meanWaitMs: a.meanWaitMs },
-    constantOverhead: {
-      p95: a.latencyMs.p95,
-      p99: a.latencyMs.p99,
-      errorP95Pct: errorPct(a.latencyMs.p95, observed.p95),
-      errorP99Pct: errorPct(a.latencyMs.p99, observed.p99),
+    failed: m.failed,
+    loadavg: m.loadavg,
+    sendLagP99Ms: percentile(
+      m.measured.map((x) => x.sentAt - x.scheduledAt),
+      99,
+    ),
+    observed: {
+      ...observed,
+      p95HalfWidthPct: ci.p95.relHalfWidth * 100,
+      p99HalfWidthPct: ci.p99.relHalfWidth * 100,
+      methodP95: ci.p95.method,
+      methodP99: ci.p99.method,
+      rawP95: ci.p95.raw.estimate,
+      rawP99: ci.p99.raw.estimate,
+      rawP95HalfWidthPct: ci.p95.raw.relHalfWidth * 100,
+      rawP99HalfWidthPct: ci.p99.raw.relHalfWidth * 100,
+      meanServiceMs: ownMean,
+      serviceScv: ownScv,
+      meanOverheadMs: mean(ownOverhead),
+      overheadP99Ms: percentile(ownOverhead, 99),
     },
+    control: {
+      ...ci.shadow,
+      betaP95: ci.p95.control.beta,
+      betaP99: ci.p99.control.beta,
+      correlationP95: ci.p95.control.correlation,
+      correlationP99: ci.p99.control.correlation,
+      inflationP95: ci.p95.control.inflation,
+      inflationP99: ci.p99.control.inflation,
+    },
+    predicted: { model: fit.serviceScv === 1 && m.arrivalScv === 1 ? 'M/M/c' : 'G/G/c Allen-Cunneen', p95: q.p95, p99: q.p99 },
     expost: expost
-      ? {
-          serviceMeanMs: ownMean,
-          serviceScv: ownScv,
-          p95: expost.p95,
-          p99: expost.p99,
-          errorP95Pct: errorPct(expost.p95, observed.p95),
-          errorP99Pct: errorPct(expost.p99, observed.p99),
-        }
-      : { serviceMeanMs: ownMean, serviceScv: ownScv, p95: Number.NaN, p99: Number.NaN, errorP95Pct: Number.NaN, errorP99Pct: Number.NaN },
-    poissonArrivals: {
-      p95: poissonResult.p95,
-      p99: poissonResult.p99,
-      errorP95Pct: errorPct(poissonResult.p95, observed.p95),
-      errorP99Pct: errorPct(poissonResult.p99, observed.p99),
-    },
-    simulated: {
-      p95: sim.latencyMs.p95,
-      p99: sim.latencyMs.p99,
-      meanWaitMs: sim.meanWaitMs,
-      errorP95Pct: errorPct(sim.latencyMs.p95, observed.p95),
-      errorP99Pct: errorPct(sim.latencyMs.p99, observed.p99),
-    },
-    noise: {
-      p95Pct: band(replicas.map((r) => r.latencyMs.p95), sim.latencyMs.p95),
-      p99Pct: band(replicas.map((r) => r.latencyMs.p99), sim.latencyMs.p99),
-    },
+      ? { p95: expost.p95, p99: expost.p99, errorP95Pct: errorPct(expost.p95, observed.p95), errorP99Pct: errorPct(expost.p99, observed.p99) }
+      : { p95: Number.NaN, p99: Number.NaN, errorP95Pct: Number.NaN, errorP99Pct: Number.NaN },
+    replay: replayCheck(m.all, m.from, SERVERS),
   });
 }
 
 const report = BacktestReportSchema.parse({ runAt: new Date(startedAt).toISOString(), rows });
 const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtStart, loadavgAtEnd: loadavg() };
-const settings = { servers: SERVERS, serviceTime, levels, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, ops: OPS, seed: SEED, simCustomers: SIM_CUSTOMERS, noiseReplicas: NOISE_REPLICAS };
-const fitsOut = [...fits.values()].map(({ serviceSamplesMs: _s, overheadSamplesMs: _o, ...f }) => f);
+const settings = { quick: QUICK, servers: SERVERS, serviceTime, levels, ops: OPS, seed: SEED, targetHalfWidthPct: TARGET * 100, confidence: 0.9, batches: BATCHES, minBatch: levels.map(minBatch), capSeconds: levels.map(capSeconds) };
+const fitsOut = [...fits.values()].map(({ overheadSamplesMs: _o, ...f }) => f);
+const runtimeSeconds = (Date.now() - startedAt) / 1000;
 console.log(table());
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 await mkdir(outDir, { recursive: true });
-const file = join(outDir, env.WHATIF_OUT ?? 'whatif.json');
-await writeFile(file, `${JSON.stringify({ ...report, details: { benchmark: 'whatif', machine, settings, fits: fitsOut, levels: details, saturatedLevels, runtimeSeconds: (Date.now() - startedAt) / 1000 } }, null, 2)}\n`);
+const file = join(outDir, env.WHATIF_OUT ?? (QUICK ? 'whatif-quick.json' : 'whatif.json'));
+await writeFile(file, `${JSON.stringify({ ...report, details: { benchmark: 'whatif', machine, settings, fits: fitsOut, levels: details, saturatedLevels, runtimeSeconds } }, null, 2)}\n`);
 console.log(`\nJSON: ${file}`);
-await postToControlPlane();
+// A quick run is not a backtest: it never reaches the control plane's history.
+if (!QUICK) await postToControlPlane();
 
 // ── helpers ─────────────────────────────────────────────────────────────────
+
+function pct1(v: number): string {
+  return (v * 100).toFixed(1);
+}
 
 function table(): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
-  const pair = (a: number, b: number) => `${pct(a)}/${pct(b)}`.padStart(13);
-  const head = `| ${'op'.padEnd(10)} | level     | λ/s    | c_a²  | ρ     | n     | obs p95 | obs p99 | pred p95 | pred p99 | err95 % | err99 % | svc ms | ex-post 95/99 | const-ovh 95/99 | poisson 95/99 | sim 95/99     | noise ± 95/99 |`;
-  const maxAbs = (values: number[]) => f(Math.max(...values.map(Math.abs)));
+  const pair = (a: number, b: number) => `${pct(a)}/${pct(b)}`;
+  const head = [
+    'op'.padEnd(10),
+    'level    ',
+    '   λ/s',
+    'ρ    ',
+    '     n',
+    'run s',
+    'obs p95 ± %    ',
+    'obs p99 ± %    ',
+    'pred p95',
+    'pred p99',
+    'err95 %',
+    'err99 %',
+    '±3 %',
+    'ex-post 95/99',
+    'svc ms',
+    'queue obs/replay',
+  ];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const maxAbs = (values: number[]) => (values.length ? f(Math.max(...values.map(Math.abs))) : '–');
+  const nonFit = rows.filter((_, i) => !details[i]!.fitLevel);
+  // A machine busier than its cores stretches the origin's service times and overheads by whole
+  // multiples (CPU starvation): the run then measures the machine, not the model.
+  const busiest = Math.max(loadavgAtStart[0]!, ...details.map((d) => d.loadavg));
+  const stretch = Math.max(...details.map((d) => d.observed.meanServiceMs / SERVICE_MS));
+  const busy = busiest > cpus().length || stretch > 1.3;
   const lines = [
     '',
-    `What-if backtest — example origin (graphql-yoga) alone in a child process, FIFO gate c = ${SERVERS}, service time ${SERVICE_KIND} mean ${SERVICE_MS} ms${SERVICE_KIND === 'lognormal' ? ` scv ${SERVICE_SCV}` : ''}`,
-    `open-loop Poisson load over keep-alive HTTP on loopback, ${WARMUP_S} s warm-up + ${DURATION_S} s per level, all levels measured in this one run`,
+    ...(busy
+      ? [
+          `BUSY MACHINE — load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs, service times up to ${stretch.toFixed(2)}× the ${SERVICE_MS} ms draws: the origin was CPU-starved, so this run`,
+          `describes the machine more than the model. Rerun on a quiet machine (load average well under the number of CPUs) to decide.`,
+          '',
+        ]
+      : []),
+    ...(QUICK ? ['QUICK MODE — development only: short runs, intervals wider than the ±3 % target. Not a backtest result; run without --quick for one.', ''] : []),
+    `What-if backtest — example origin (graphql-yoga) alone in a child process, FIFO gate c = ${SERVERS}, exponential service time, nominal mean ${SERVICE_MS} ms`,
+    `open-loop Poisson load over keep-alive HTTP on loopback; each level runs until the 90 % intervals of its observed p95 and p99 are within ±${TARGET * 100} % (≥ ${BATCHES} batches of ${levels.map(minBatch).join('/')} requests, ≤ ${levels.map(capSeconds).join('/')} s)`,
     `prediction: Erlang C / Allen–Cunneen, gamma service with mean and scv fitted at the lowest level, measured send-gap c_a², overhead distribution measured at the lowest level convolved`,
     '',
     ...[...fits.values()].map(
-      (x) => `fit ${x.op}: service mean ${f(x.serviceMeanMs, 2)} ms, scv ${f(x.serviceScv, 3)} (n = ${x.samples}); overhead (latency − queue − svc) p50 ${f(x.overheadMs, 2)} ms, p95 ${f(x.overheadP95Ms, 2)}, p99 ${f(x.overheadP99Ms, 2)}`,
+      (x) => `fit ${x.op}: service mean ${f(x.serviceMeanMs, 3)} ms, scv ${f(x.serviceScv, 3)} (n = ${x.samples}); overhead (latency − queue − svc) p50 ${f(x.overheadMs, 2)} ms, p99 ${f(x.overheadP99Ms, 2)}`,
     ),
     '',
-    head,
-    `|${head.slice(1, -1).replace(/[^|]/g, '-')}|`,
-    ...details.map((d) => {
-      const r = rows.find((x) => x.op === d.op && x.level === d.level)!;
-      return `| ${d.op.padEnd(10)} | ${(d.level + (d.fitLevel ? '*' : '')).padEnd(9)} | ${f(d.lambda).padStart(6)} | ${f(d.arrivalScv, 2).padStart(5)} | ${f(d.rho, 3)} | ${String(d.n).padStart(5)} | ${f(d.observed.p95).padStart(7)} | ${f(d.observed.p99).padStart(7)} | ${f(r.predictedP95Ms).padStart(8)} | ${f(r.predictedP99Ms).padStart(8)} | ${pct(r.errorP95Pct).padStart(7)} | ${pct(r.errorP99Pct).padStart(7)} | ${f(d.expost.serviceMeanMs).padStart(6)} | ${pair(d.expost.errorP95Pct, d.expost.errorP99Pct)} | ${pair(d.constantOverhead.errorP95Pct, d.constantOverhead.errorP99Pct).padStart(15)} | ${pair(d.poissonArrivals.errorP95Pct, d.poissonArrivals.errorP99Pct)} | ${pair(d.simulated.errorP95Pct, d.simulated.errorP99Pct)} | ${`±${f(d.noise.p95Pct)}/±${f(d.noise.p99Pct)}`.padStart(13)} |`;
+    line(head),
+    `|${line(head).slice(1, -1).replace(/[^|]/g, '-')}|`,
+    ...details.map((d, i) => {
+      const r = rows[i]!;
+      return line([
+        d.op.padEnd(10),
+        (d.level + (d.fitLevel ? '*' : '')).padEnd(9),
+        f(d.lambda).padStart(6),
+        f(d.rho, 3),
+        String(d.n).padStart(6),
+        f(d.measuredSeconds, 0).padStart(5),
+        `${f(d.observed.p95, 2)} ±${f(d.observed.p95HalfWidthPct)}${d.observed.methodP95 === 'batched' ? '†' : ''}`.padEnd(15),
+        `${f(d.observed.p99, 2)} ±${f(d.observed.p99HalfWidthPct)}${d.observed.methodP99 === 'batched' ? '†' : ''}`.padEnd(15),
+        f(r.predictedP95Ms, 2).padStart(8),
+        f(r.predictedP99Ms, 2).padStart(8),
+        pct(r.errorP95Pct).padStart(7),
+        pct(r.errorP99Pct).padStart(7),
+        (d.targetReached ? 'yes' : 'no').padEnd(4),
+        pair(d.expost.errorP95Pct, d.expost.errorP99Pct).padStart(13),
+        f(d.observed.meanServiceMs, 2).padStart(6),
+        `${f(d.replay.observedMeanQueueMs, 2)}/${f(d.replay.replayMeanQueueMs, 2)}`.padStart(16),
+      ]);
     }),
     '',
     `* fit level: service time and overhead are measured here, so its prediction is partly in-sample.`,
-    `error % = (predicted − observed)/observed. svc: mean service time measured at this level. ex-post: the model fed that level's own service mean/scv — its error is the`,
-    `queueing model's alone, the rest of the reported error is service-time drift since the fit. const-ovh: overhead as one constant (its median). poisson: c_a² = 1.`,
-    `sim: discrete-event simulation resampling the measured service times and overheads. noise: ± half-width of the 90 % range of p95/p99 over ${NOISE_REPLICAS} simulated runs`,
-    `as long as this one — the sampling error any observation of this length carries; errors inside it are indistinguishable from zero.`,
-    `max |error| (reported prediction): p95 ${maxAbs(rows.map((r) => r.errorP95Pct))} %, p99 ${maxAbs(rows.map((r) => r.errorP99Pct))} %; excluding fit levels: p95 ${maxAbs(rows.filter((_, i) => !details[i]!.fitLevel).map((r) => r.errorP95Pct))} %, p99 ${maxAbs(rows.filter((_, i) => !details[i]!.fitLevel).map((r) => r.errorP99Pct))} %`,
-    ...saturatedLevels.map((x) => `not predicted: ${x.op} ${x.level} at ${f(x.lambda)}/s — fitted ρ = ${f(x.rho, 3)} ≥ 1 (saturated); observed p99 ${f(x.observedP99Ms)} ms`),
-    `failed requests: ${details.reduce((a, d) => a + d.errors + d.non2xx, 0)}; generator send lag p99 ≤ ${f(Math.max(...details.map((d) => d.sendLagP99Ms)), 2)} ms`,
-    `${cpus().length} CPUs; load average ${loadavgAtStart.map((v) => v.toFixed(1)).join('/')} at start, ${loadavg().map((v) => v.toFixed(1)).join('/')} at end (other work on the machine inflates service times and overhead)`,
+    `obs: observed p95/p99 (ms) with the half-width of its 90 % interval in % — ${BATCHES} batched quantiles, a control variate (an exact M/M/c queue fed this run's own`,
+    `arrivals and service draws) and its calibration; † where the control did not help and the plain batched interval is given. ±3 %: whether both intervals`,
+    `reached the target. error % = (predicted − observed)/observed.`,
+    `ex-post: the model fed this level's own service mean/scv and overhead: its error is the queueing model's alone, the rest of the reported error is input drift.`,
+    `svc: mean service time measured at this level. queue obs/replay: mean gate wait the origin reported / the measured send and service times replayed through an ideal FIFO c-server queue.`,
+    `max |error|: p95 ${maxAbs(rows.map((r) => r.errorP95Pct))} %, p99 ${maxAbs(rows.map((r) => r.errorP99Pct))} %; excluding fit levels: p95 ${maxAbs(nonFit.map((r) => r.errorP95Pct))} %, p99 ${maxAbs(nonFit.map((r) => r.errorP99Pct))} %; intervals on target: ${details.filter((d) => d.targetReached).length}/${details.length}`,
+    ...saturatedLevels.map((x) => `not predicted: ${x.op} ${x.level} at ${f(x.lambda)}/s — fitted ρ = ${f(x.rho, 3)} ≥ 1 (saturated)`),
+    `failed requests: ${details.reduce((a, d) => a + d.errors + d.failed, 0)}; generator send lag p99 ≤ ${f(Math.max(...details.map((d) => d.sendLagP99Ms)), 2)} ms`,
+    `${cpus().length} CPUs; load average ${loadavgAtStart.map((v) => v.toFixed(1)).join('/')} at start, ${details.map((d) => d.loadavg.toFixed(1)).join(', ')} after each level, ${loadavg().map((v) => v.toFixed(1)).join('/')} at end (other work on the machine stretches service times)`,
+    `run time ${f(runtimeSeconds / 60)} min${QUICK ? ' (quick mode)' : ''}`,
   ];
   return lines.join('\n');
 }

@@ -413,3 +413,39 @@ describe('purge backlog reports', () => {
     }
   });
 });
+
+describe('Server-Timing (queueing backtests)', () => {
+  it('reports the gate wait, the slot time and the drawn sleep, which the slot time includes', async () => {
+    const timed = await startOrigin({
+      port: 0,
+      jwksUrl: jwks.url,
+      edgeUrl: edge.url,
+      purgeSecret,
+      concurrencyLimit: 1,
+      serviceTime: { distribution: 'constant', meanMs: 20 },
+      serverTiming: true,
+      log: (l) => logged.push(l),
+    });
+    try {
+      const send = () =>
+        fetch(`${timed.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${acme}` },
+          body: JSON.stringify({ query: doc('EntityById'), variables: { id: '1' } }),
+        });
+      const answers = await Promise.all([send(), send()]);
+      const timings = answers.map((res) => {
+        const header = res.headers.get('server-timing') ?? '';
+        const value = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(header)?.[1]);
+        return { queue: value('queue'), svc: value('svc'), sleep: value('sleep') };
+      });
+      for (const t of timings) {
+        expect(t.sleep).toBe(20);
+        expect(t.svc).toBeGreaterThanOrEqual(t.sleep - 1); // a timer may fire up to 1 ms early
+        expect(t.queue).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      await timed.close();
+    }
+  });
+});

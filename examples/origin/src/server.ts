@@ -36,8 +36,9 @@ export interface OriginOptions {
    */
   serviceTime?: ServiceTimeModel;
   /**
-   * Add `Server-Timing: queue;dur=…, svc;dur=…` (ms waited for a gate slot, ms holding it) to
-   * GraphQL answers, so a load generator can fit the service time. Off by default.
+   * Add `Server-Timing: queue;dur=…, svc;dur=…, sleep;dur=…` (ms waited for a gate slot, ms holding
+   * it, and the drawn sleep inside it) to GraphQL answers, so a load generator can fit the service
+   * time and replay the exact draws (bench/whatif.ts). Off by default.
    */
   serverTiming?: boolean;
   /** Where warnings (failed purges) go; stderr by default. */
@@ -124,7 +125,9 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
       const delayMs = serviceDelayMs();
       if (delayMs > 0) await sleep(delayMs);
       const answer = await yoga.handleNodeRequestAndResponse(req, res, context);
-      if (options.serverTiming) serverTiming = `queue;dur=${(startedAt - enqueuedAt).toFixed(3)}, svc;dur=${(performance.now() - startedAt).toFixed(3)}`;
+      if (options.serverTiming) {
+        serverTiming = `queue;dur=${(startedAt - enqueuedAt).toFixed(3)}, svc;dur=${(performance.now() - startedAt).toFixed(3)}, sleep;dur=${delayMs.toFixed(4)}`;
+      }
       return answer;
     });
     const headers = new Headers(response.headers);

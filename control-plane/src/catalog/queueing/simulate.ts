@@ -1,3 +1,4 @@
+import { FifoServers } from './fifo.ts';
 import { predict, derive } from './predict.ts';
 import {
   Rng,
@@ -15,10 +16,9 @@ import type { LatencyQuantiles, SimArrivalSpec, SimServiceSpec, SimulateOptions,
 /**
  * Discrete-event simulation of the same scenario `predict` models: client arrivals (Poisson or a
  * bursty renewal process), each a hit with probability h (answered in hitLatencyMs) or a miss that
- * joins one FCFS queue in front of c identical servers. With FCFS, customer n starts at
- * max(arrival_n, earliest server free time), so a min-heap of server free times is the whole event
- * list (O(n log c)). Seeded (xoshiro128**): a given input, options and seed always give the same
- * numbers. Use it where the analytic approximation is weak (heavy-tailed service: lognormal, Pareto).
+ * joins one FCFS queue in front of c identical servers (`FifoServers`: a min-heap of the servers'
+ * free times is the whole event list, O(n log c)). Seeded (xoshiro128**): a given input, options
+ * and seed always give the same numbers. Use it where the analytic approximation is weak (heavy-tailed service: lognormal, Pareto).
  * ρ ≥ 1 is answered like predict: { saturated: true } without latency numbers.
  */
 export function simulate(input: WhatIfInput, opts: SimulateOptions = {}): SimulationResult | WhatIfSaturated {
@@ -39,7 +39,7 @@ export function simulate(input: WhatIfInput, opts: SimulateOptions = {}): Simula
 
   const overhead = opts.overheadSamplesMs ? Float64Array.from(opts.overheadSamplesMs) : undefined;
   const c = d.servers;
-  const free = new Float64Array(c); // min-heap of the times each server becomes free
+  const queue = new FifoServers(c);
   const latencies = new Float64Array(customers);
   // Without hits every client latency is an origin latency: one array serves both.
   const originLatencies = d.hitRatio > 0 ? new Float64Array(customers) : latencies;
@@ -59,11 +59,8 @@ export function simulate(input: WhatIfInput, opts: SimulateOptions = {}): Simula
     if (d.hitRatio > 0 && rng.uniform() < d.hitRatio) {
       latency = d.hitLatencyMs;
     } else {
-      const start = free[0]! > now ? free[0]! : now;
       const s = nextService();
-      free[0] = start + s;
-      siftDown(free, c);
-      const wait = start - now;
+      const wait = queue.admit(now, s);
       latency = (overhead ? overhead[Math.floor(rng.uniform() * overhead.length)]! : d.overheadMs) + wait + s;
       if (measured) {
         misses++;
@@ -133,22 +130,6 @@ function arrivalSampler(rng: Rng, a: SimArrivalSpec, meanGap: number): Sampler {
   if (a.scv === 0) return () => meanGap;
   if (a.scv > 1) return hyperexponentialSampler(rng, meanGap, a.scv);
   return gammaSampler(rng, meanGap, a.scv);
-}
-
-/** Restores the heap after the root (index 0) grew. */
-function siftDown(heap: Float64Array, size: number): void {
-  let i = 0;
-  const value = heap[0]!;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= size) break;
-    const r = l + 1;
-    const child = r < size && heap[r]! < heap[l]! ? r : l;
-    if (heap[child]! >= value) break;
-    heap[i] = heap[child]!;
-    i = child;
-  }
-  heap[i] = value;
 }
 
 /** Nearest-rank quantiles of samples (sorts the array in place). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erfc, gammaP, gammaQ, lnGamma, normalCdf } from './special.ts';
+import { betaI, erfc, gammaP, gammaQ, lnGamma, normalCdf, studentTCdf, studentTQuantile } from './special.ts';
 
 describe('special functions (vectors from Abramowitz & Stegun and closed forms)', () => {
   it('lnGamma', () => {
@@ -27,5 +27,35 @@ describe('special functions (vectors from Abramowitz & Stegun and closed forms)'
     expect(normalCdf(1.96)).toBeCloseTo(0.9750021048517795, 12);
     expect(normalCdf(2.3263478740408408)).toBeCloseTo(0.99, 12);
     expect(normalCdf(0)).toBe(0.5);
+  });
+
+  it('regularised incomplete beta: closed forms', () => {
+    for (const x of [0.001, 0.2, 0.5, 0.77, 0.999]) {
+      expect(betaI(x, 1, 1)).toBeCloseTo(x, 14);
+      expect(betaI(x, 3.5, 1)).toBeCloseTo(x ** 3.5, 13); // I_x(a, 1) = x^a
+      expect(betaI(x, 1, 4)).toBeCloseTo(1 - (1 - x) ** 4, 13); // I_x(1, b) = 1 − (1 − x)^b
+      expect(betaI(x, 2.5, 7) + betaI(1 - x, 7, 2.5)).toBeCloseTo(1, 13); // symmetry
+    }
+  });
+
+  it("Student's t: closed-form CDFs and published quantiles", () => {
+    for (const t of [-3, -0.4, 0, 0.7, 2, 12]) {
+      expect(studentTCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 13); // Cauchy
+      expect(studentTCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 13);
+    }
+    // One-sided 95 % and 97.5 % points (standard t tables, e.g. NIST/SEMATECH e-Handbook §1.3.6.7.2).
+    const table: Array<[number, number, number]> = [
+      [0.95, 1, 6.313751515],
+      [0.95, 2, 2.91998558],
+      [0.95, 5, 2.015048373],
+      [0.95, 10, 1.812461123],
+      [0.95, 14, 1.76131014],
+      [0.95, 30, 1.697260887],
+      [0.975, 10, 2.228138852],
+      [0.99, 20, 2.527977003],
+    ];
+    for (const [p, nu, t] of table) expect(studentTQuantile(p, nu)).toBeCloseTo(t, 8);
+    expect(studentTQuantile(0.05, 10)).toBeCloseTo(-1.812461123, 8);
+    expect(studentTQuantile(0.95, 1e7)).toBeCloseTo(1.644853627, 5); // → the normal quantile
   });
 });
