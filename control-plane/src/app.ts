@@ -7,7 +7,7 @@ import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
 import { routes as edgeConfigRoutes } from './cache/edge-config/routes.ts';
 import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes.ts';
-import { routes as purgeRoutes } from './cache/purge/routes.ts';
+import { historyRoutes as purgeHistoryRoutes, routes as purgeRoutes } from './cache/purge/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as graphqlRoutes } from './graphql/routes.ts';
 import { SAFELIST_MANIFEST_MAX_BODY_BYTES, SAFELIST_MANIFEST_PATH, routes as safelistRoutes } from './cache/safelist/routes.ts';
@@ -56,7 +56,8 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/safelist', safelistRoutes);
   app.route('/v1/invalidation-map', invalidationMapRoutes);
   app.route('/v1/edge', edgeConfigRoutes);
-  app.route('/v1', purgeRoutes);
+  app.route('/v1/purge', purgeRoutes);
+  app.route('/v1/purges', purgeHistoryRoutes);
   app.route('/v1/catalog', catalogRoutes);
   app.route(OUTBOX_BACKLOG_PATH, backlogRoutes);
   app.route('/v1/metrics', metricsRoutes);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
+import { alertEvaluationJob } from '../alerts/job.ts';
 import { batch, ingest, series } from '../metrics/testing.ts';
+import { runJob } from '../scheduler/runner.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { PLATFORM_ADMIN, startTestApp, tenantAdmin, tenantReader, type TestApp } from '../testing/app.ts';
 import { apiClient } from './api.ts';
@@ -338,6 +340,8 @@ describe('admin UI (server side, in-process)', () => {
     ];
     // acme: 95 % hits, so the cache takes most of p95 off; globex: 25 %, served p95 is a miss's (plus overhead).
     await ingest(t, batch({ series: [...traffic('acme', 950, 50), ...traffic('globex', 250, 750)], purgeFailures: [{ tenant: 'globex', count: 2 }] }));
+    // Alerts show the scheduler's last evaluation: run it now rather than wait for its minute.
+    await runJob(t.db, alertEvaluationJob(), new Date(), { ignoreSchedule: true });
     const purger = await t.token({ ...PLATFORM_ADMIN, tenants: ['acme', 'globex'] });
     await t.call('POST', '/v1/purge', { token: purger, body: { tenant: 'acme', opId: relationships } });
     await t.call('PUT', '/v1/cache/controls/operations/Entities/caching', { token: platformToken, body: { enabled: false } });

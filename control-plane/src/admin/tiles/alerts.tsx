@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { opNames, OpRef } from '../components/op-ref.tsx';
-import type { Alert } from '@conductor/schema/contracts/alerts';
-import { ok, refused, type Tile } from './tile.tsx';
+import type { AlertsResponse } from '@conductor/schema/contracts/alerts';
+import { empty, ok, refused, type Tile } from './tile.tsx';
 
 const SHOWN = 5;
 
@@ -12,15 +12,17 @@ export const alertsTile: Tile = {
   href: '/admin/reports?scope=all#alerts-heading',
   link: 'All alerts',
   async render(ctx) {
-    const [res, names] = await Promise.all([ctx.api.get<{ evaluatedAt: string; alerts: Alert[] }>('/v1/alerts'), opNames(ctx.api)]);
+    const [res, names] = await Promise.all([ctx.api.get<AlertsResponse>('/v1/alerts'), opNames(ctx.api)]);
     if (!res.ok) return refused(res, 'alerts');
+    const { evaluatedAt } = res.data;
+    if (evaluatedAt === null) return empty('Not evaluated yet: the scheduler evaluates the alert rules every minute.');
     const firing = res.data.alerts.filter((a) => a.state === 'firing');
     const pending = res.data.alerts.length - firing.length;
     const pendingNote = pending > 0 ? `${pending} pending.` : 'None pending.';
     if (firing.length === 0) {
       return ok(
         <p class="tile-note">
-          <span class="status-on">No alerts firing</span> (evaluated <time datetime={res.data.evaluatedAt}>{res.data.evaluatedAt}</time>). {pendingNote}
+          <span class="status-on">No alerts firing</span> (evaluated <time datetime={evaluatedAt}>{evaluatedAt}</time>). {pendingNote}
         </p>,
       );
     }
