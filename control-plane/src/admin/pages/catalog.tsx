@@ -1,20 +1,13 @@
 /** @jsxImportSource hono/jsx */
 import { formatDecimal, type Service, type ServiceOp } from '@conductor/schema/contracts/catalog';
 import type { SafelistEntry } from '@conductor/schema/contracts/cache-admin';
+// The JSON shape of GET /v1/catalog/backtests/latest (types only).
+import type { LatestBacktest } from '../../catalog/backtest-service.ts';
 import type { ApiClient } from '../api.ts';
 import { FormKeys } from '../components/csrf.tsx';
 import { Empty, NotAvailable, Problem } from '../components/messages.tsx';
 import { fieldValue, type Page, type PageContext } from '../page.ts';
 import { invalid, textField } from './util.ts';
-
-export interface LatestBacktest {
-  opId: string;
-  reportId: string;
-  runAt: string;
-  maxAbsErrorP95Pct: number;
-  maxAbsErrorP99Pct: number;
-  rows: { level: string; lambda: number; rho: number; observedP95Ms: number; predictedP95Ms: number; observedP99Ms: number; predictedP99Ms: number; errorP95Pct: number; errorP99Pct: number }[];
-}
 
 export const usd = (micros: string | null | undefined) => (micros === null || micros === undefined ? '—' : `$${formatDecimal(BigInt(micros), 6)}`);
 
