@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import { EDGE_SERVICE_TOKEN, startStack } from '../scripts/stack.ts';
-import { startWorkerdHarness, WORKERD_HARNESS, type CacheApiCalls, type WorkerdHarness } from './harness/workerd.ts';
+import { ENTITY, fullQueryRequests, MIX, persistedRequests, TENANT } from './edge-mix.ts';
+import { startWorkerdHarness, WORKERD_HARNESS, type BundleSize, type CacheApiCalls, type WorkerdHarness } from './harness/workerd.ts';
 import type { LoadRequest, LoadResult } from './load.ts';
 import { startLoadRunner, type LoadRunner } from './load-runner.ts';
 import { spawnPeer, type PeerProcess } from './peer/spawn.ts';
@@ -29,22 +29,10 @@ const ORIGIN_LATENCY_MS = 30;
 // autocannon keeps one request in flight per connection: enough connections that a slow response
 // never holds the offered rate below the target (32 connections cap 300 req/s at ~100 ms latency).
 const CONNECTIONS = 100;
-const TENANT = 'acme';
 const MINIFLARE_HARNESS = 'miniflare socket';
 // Rows whose hit ratio means something (the ceiling only mimics a hit's headers).
 const CACHING = new Set(['edge', 'peer', 'edgeMiniflare', 'edgeUnderPurges']);
 
-const op = (name: string) => {
-  const found = manifest.operations.find((o) => o.name === name);
-  if (!found) throw new Error(`manifest lacks ${name}`);
-  return { documentId: `sha256:${found.id}`, body: found.body };
-};
-const ENTITY = op('EntityById');
-const MIX: Array<{ op: ReturnType<typeof op>; variables: Record<string, unknown> }> = [
-  ...Array.from({ length: 40 }, (_, i) => ({ op: ENTITY, variables: { id: String(i + 1) } })),
-  ...[5, 10, 25].map((limit) => ({ op: op('Entities'), variables: { limit } })),
-  ...Array.from({ length: 12 }, (_, i) => ({ op: op('Relationships'), variables: { entityId: String(i + 1) } })),
-];
 // Purge targets stay outside the load mix: only the probe fills and reads them.
 const PURGE_TARGETS = Array.from({ length: 39 }, (_, i) => String(i + 61));
 
@@ -69,6 +57,8 @@ interface Row {
   result: LoadResult;
   /** Edge under workerd only: its Cache API calls during the phase (warm-up excluded). */
   cacheApiCalls?: Omit<CacheApiCalls, 'entries'>;
+  /** Rows served by the workerd harness: workerd's CPU time (all threads) per response, µs. */
+  workerdCpuUsPerRequest?: number;
 }
 
 const loadavgAtStart = loadavg();
@@ -106,19 +96,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   load = await startLoadRunner();
   const token = await stack.token({ tenant: TENANT });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const persisted: LoadRequest[] = MIX.map((m) => ({
-    method: 'POST',
-    path: '/graphql',
-    headers,
-    body: JSON.stringify({ documentId: m.op.documentId, variables: m.variables }),
-  }));
-  const fullQuery: LoadRequest[] = MIX.map((m) => ({
-    method: 'POST',
-    path: '/graphql',
-    headers,
-    body: JSON.stringify({ query: m.op.body, variables: m.variables }),
-  }));
+  const persisted = persistedRequests(token);
+  const fullQuery = fullQueryRequests(token);
 
   // The ceiling answers with a body the size of a typical hit: the median over the mix.
   const bodySizes = await Promise.all(
@@ -206,9 +185,11 @@ try {
       const durationSeconds = offered === 'max' ? MAX_DURATION_S : DURATION_S;
       log(`${s.name} [${s.harness}]: ${offered === 'max' ? `max (${connections} connections)` : `${offered} req/s`} for ${durationSeconds} s`);
       const before = s.key === 'edge' ? await harness.cacheApiCalls() : undefined;
+      const cpuBefore = await harness.cpuMs();
       const result = await load.run({ url: s.url, requests: s.requests, rate: offered === 'max' ? undefined : offered, durationSeconds, connections });
+      const cpu = s.harness === WORKERD_HARNESS ? cpuPerRequest(await harness.cpuMs(), cpuBefore, result) : undefined;
       const cacheApiCalls = before && callsSince(before, await harness.cacheApiCalls());
-      rows.push({ key: s.key, system: s.name, harness: s.harness, offered, connections, durationSeconds, result, cacheApiCalls });
+      rows.push({ key: s.key, system: s.name, harness: s.harness, offered, connections, durationSeconds, result, cacheApiCalls, workerdCpuUsPerRequest: cpu });
     }
   }
 
@@ -216,6 +197,7 @@ try {
   await edge.warm!();
   log(`edge under ${PURGES} purges: ${RATE} req/s until the purge probe is done`);
   const beforePurges = await harness.cacheApiCalls();
+  const cpuBeforePurges = await harness.cpuMs();
   let probeResult: PurgeVisibility | undefined;
   const probe = measurePurgeVisibility({
     edgeUrl: harness.edgeUrl,
@@ -246,6 +228,7 @@ try {
     durationSeconds: NaN,
     result: underPurge,
     cacheApiCalls: callsSince(beforePurges, await harness.cacheApiCalls()),
+    workerdCpuUsPerRequest: cpuPerRequest(await harness.cpuMs(), cpuBeforePurges, underPurge),
   });
 
   const at = new Date().toISOString();
@@ -273,6 +256,10 @@ try {
       smoke: SMOKE,
     },
     rows,
+    // The two numbers issue 8 sets targets for: the deployable bundle, and a warm hit's
+    // throughput as a share of the constant-response ceiling measured in this same run.
+    bundle: harness.bundle,
+    hitOverCeiling: ratios(rows).find((r) => r.label === 'edge ÷ ceiling')?.throughputAtMax ?? null,
     ratios: ratios(rows),
     purgeVisibility: probeResult,
   };
@@ -286,6 +273,10 @@ try {
   console.log(`\nJSON: ${file} (and bench/results/edge-latest.json)`);
 } finally {
   await cleanup();
+}
+
+function cpuPerRequest(afterMs: number, beforeMs: number, result: LoadResult): number {
+  return (1000 * (afterMs - beforeMs)) / Math.max(1, result.latencyMs.n);
 }
 
 function callsSince(a: CacheApiCalls, b: CacheApiCalls): Omit<CacheApiCalls, 'entries'> {
@@ -328,6 +319,8 @@ function ratios(rows: Row[]): Ratio[] {
 function table(report: {
   rows: Row[];
   ratios: Ratio[];
+  bundle: BundleSize;
+  hitOverCeiling: number | null;
   purgeVisibility?: PurgeVisibility;
   settings: { hitBodyBytes: number };
   machine: { loadavgAtStart: number[]; loadavgAtEnd: number[] };
@@ -350,6 +343,11 @@ function table(report: {
     return `${r.key === 'edgeUnderPurges' ? 'during purges' : offered(r)}: ${(c.match / n).toFixed(3)} match (${c.hit} hit), ${(c.put / n).toFixed(3)} put`;
   };
   const withCalls = report.rows.filter((r) => r.cacheApiCalls);
+  const withCpu = report.rows.filter((r) => r.workerdCpuUsPerRequest !== undefined);
+  const cpuOf = (key: string) => report.rows.find((r) => r.key === key && r.offered === 'max')?.workerdCpuUsPerRequest;
+  const edgeCpu = cpuOf('edge');
+  const ceilingCpu = cpuOf('ceiling');
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const p = report.purgeVisibility;
   const lines = [
     '',
@@ -361,6 +359,9 @@ function table(report: {
     `|${'-'.repeat(36)}|${'-'.repeat(24)}|----------|----------|--------|--------|--------|---------|--------|`,
     ...report.rows.map(row),
     ...(withCalls.length ? [`edge [${WORKERD_HARNESS}] Cache API calls per request (the rest were served from isolate memory) — ${withCalls.map(perRequest).join('; ')}`] : []),
+    `workerd CPU per response, all threads (moves less than req/s when the machine is busy) — ${withCpu
+      .map((r) => `${r.key === 'edgeUnderPurges' ? 'edge during purges' : `${r.key} ${offered(r)}`}: ${r.workerdCpuUsPerRequest!.toFixed(0)} µs`)
+      .join('; ')}${edgeCpu && ceilingCpu ? `; ceiling ÷ edge at max: ${x(ceilingCpu / edgeCpu)}` : ''}`,
     '',
     `| ${'ratio'.padEnd(34)} | req/s at max | p50 at ${String(RATE).padEnd(5)} | p95 at ${String(RATE).padEnd(5)} |`,
     `|${'-'.repeat(36)}|--------------|--------------|--------------|`,
@@ -368,6 +369,9 @@ function table(report: {
       (r) => `| ${r.label.padEnd(34)} | ${x(r.throughputAtMax).padStart(12)} | ${x(r.p50AtRate).padStart(12)} | ${x(r.p95AtRate).padStart(12)} |`,
     ),
     '(req/s: > 1× means the edge serves more; p50/p95: < 1× means the edge answers faster)',
+    '',
+    `warm hit ÷ ceiling, req/s at max: ${report.hitOverCeiling === null ? '-' : x(report.hitOverCeiling)} (target ≥ 0.6×)`,
+    `edge bundle (what wrangler deploy uploads): ${kib(report.bundle.bytes)}, gzip ${kib(report.bundle.gzipBytes)} (target ≤ 300 KiB uncompressed)`,
     '',
     `${cpus().length} CPUs; load average ${report.machine.loadavgAtStart.map((v) => v.toFixed(1)).join('/')} at start, ` +
       `${report.machine.loadavgAtEnd.map((v) => v.toFixed(1)).join('/')} at end (other work on the machine skews absolute numbers)`,

@@ -89,7 +89,7 @@ export async function startPeer(opts: { port: number; jwksUrl: string; latencyMs
       res.end(body);
       return;
     }
-    const context: PeerContext = { claims: auth.claims, state: { private: false, purges: [], executed: false } };
+    const context: PeerContext = { claims: auth.claims, state: { private: false, purges: [], executed: false }, forwardedPurgeId: null };
     const response = await yoga.handleNodeRequestAndResponse(req, res, context);
     const headers = Object.fromEntries(response.headers);
     const body = Buffer.from(await response.arrayBuffer());

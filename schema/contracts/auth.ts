@@ -1,23 +1,16 @@
 import { z } from 'zod';
 
-/** JWT issuer/audience shared by the control plane (which signs) and the edge and origin (which verify). */
-export const JWT_ISSUER = 'conductor-control-plane';
-export const JWT_AUDIENCE = 'conductor';
-/** EdDSA (Ed25519) keys; the JWKS is served at /.well-known/jwks.json by the control plane. */
-export const JWT_ALG = 'EdDSA';
+import { AUTOMATION_ACTOR_PREFIX } from './jwt.ts';
 
-/**
- * Actors that are code, not people (scheduler jobs, AIOps actions), are named `automation:<name>` in
- * the audit log and in Cedar (control-plane/src/auth/principal.ts). No token may claim such a subject:
- * a person must never pass for a job, nor a job's request for a person's (two-person rules compare actors).
- */
-export const AUTOMATION_ACTOR_PREFIX = 'automation:';
+export { AUTOMATION_ACTOR_PREFIX, JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from './jwt.ts';
 
 /**
  * Claims Conductor reads from a verified token. `tenant` is the caller's home tenant;
  * `tenants` lists further tenants a multi-tenant admin may act in. `clearance` is 0–5 and
  * `purposes` lists what the token allows data to be used for (e.g. "investigation").
  * What each grants is said once, in policies/conductor.cedar.
+ * The edge validates with a zod/mini mirror (workers/edge/src/contracts/, docs/adr/0012) whose
+ * parity test fails when the two differ: change both.
  */
 export const ClaimsSchema = z.object({
   sub: z

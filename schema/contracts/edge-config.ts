@@ -49,7 +49,11 @@ export const EdgeTenantSchema = z.object({
   strictSafelist: z.boolean(),
 });
 
-/** Served by GET /v1/edge/config (ETag = quoted `version`); pulled by every edge isolate. */
+/**
+ * Served by GET /v1/edge/config (ETag = quoted `version`); pulled by every edge isolate. The edge
+ * validates it with a zod/mini mirror (workers/edge/src/contracts/, docs/adr/0012) whose parity
+ * test fails when the two differ: change both.
+ */
 export const EdgeConfigSchema = z.object({
   version: z.string(),
   generatedAt: z.string(),

@@ -5,9 +5,17 @@ export { canonicalJson } from './core/canonical-json.ts';
 export { documentId, sha256Hex, variablesHash } from './core/hash.ts';
 export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, type SignatureCheck } from './core/webhook-signature.ts';
 export { PURGE_SECRET_MIN_LENGTH, PurgeSecretSchema } from './core/purge-secret.ts';
-export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
 export {
-  isDryRun,
+  fieldPurgeId,
+  FORWARDED_PURGE_ID_HEADER,
+  FORWARDED_PURGE_SIGNATURE_HEADER,
+  newForwardedPurgeId,
+  signForwardedPurgeId,
+  verifiedForwardedPurgeId,
+} from './core/forwarded-purge.ts';
+export { ErrorCode, type ErrorBody } from './contracts/errors.ts';
+export { isDryRun, parsePurgeCommandWith, type PurgeForms } from './contracts/purge-command.ts';
+export {
   parsePurgeCommand,
   PurgeCommandSchema,
   PurgeDryRunRequestSchema,

@@ -105,5 +105,6 @@ describe('@conductor/sdk as a published package', () => {
     const typeRoots = dirname(dirname(require.resolve('@types/node/package.json')));
     const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'false', '--types', 'node', '--typeRoots', typeRoots, 'use.ts'];
     await expect(run(process.execPath, [tsc, ...args], { cwd: consumer })).resolves.toBeDefined();
-  });
+    // A full strict tsc over the declarations and @types/node: tens of seconds on a loaded machine.
+  }, 180_000);
 });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeReceiptSchema, variablesHash } from '@conductor/sdk';
+import { fieldPurgeId, FORWARDED_PURGE_ID_HEADER, newForwardedPurgeId, PurgeReceiptSchema, variablesHash } from '@conductor/sdk';
 import { controlPlane, edgePost, newPurgeId, signedPurge } from '../support/http.ts';
 import { OPS } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -128,5 +128,48 @@ describe('purge from the origin mutation handler', () => {
     const after = await readEntity(t.token, '18');
     expect(after.cache).toBe('MISS');
     expect(after.body.data.entity.name).toBe(`direct-${t.id}`);
+  });
+});
+
+describe('a mutation is invalidated once', () => {
+  const entityTag = `op:${OPS.EntityById.documentId}|id="21"`;
+  /** The entity's generation after one more purge of it: each purge moves it by one. */
+  async function generationAfterPurge(tenant: string): Promise<number> {
+    const res = await signedPurge(stack, { purgeId: newPurgeId(), tenant, mutation: { op: 'updateEntity', variables: { id: '21', name: 'probe' } } });
+    expect(res.status, res.text).toBe(200);
+    return PurgeReceiptSchema.parse(res.body).generations[entityTag]!;
+  }
+
+  it('through the edge: the origin purges under the id the edge purges under, so the ledger applies it once', async () => {
+    const t = await createTenant(stack);
+    const before = await generationAfterPurge(t.id);
+    await warm(t.token, '21');
+    const m = await edgePost(stack, t.token, { documentId: OPS.UpdateEntity.documentId, variables: { id: '21', name: `once-${t.id}` } });
+    expect(m.status, m.text).toBe(200);
+    // The origin's purge landed first (it waits for its receipt before answering) and applied.
+    const [purge] = m.body.extensions.purge.purges;
+    expect(purge).toMatchObject({ status: 'applied', duplicate: false, purgeId: expect.stringMatching(/^edge-mutation:[0-9a-f-]{36}:updateEntity$/) });
+    const after = await readEntity(t.token, '21');
+    expect(after.cache).toBe('MISS');
+    expect(after.body.data.entity.name).toBe(`once-${t.id}`);
+    // One bump for the mutation (the edge's own was answered `duplicate`), one for this probe.
+    expect(await generationAfterPurge(t.id)).toBe(before + 2);
+  });
+
+  it('called directly with a forwarded id it cannot trust, the origin purges under an id of its own', async () => {
+    const t = await createTenant(stack);
+    // An id already in the tenant's ledger: honoured, it would make this write's purge a `duplicate` that bumps nothing.
+    const replayed = newForwardedPurgeId();
+    expect((await signedPurge(stack, { purgeId: await fieldPurgeId(replayed, 'updateEntity'), tenant: t.id, opId: OPS.Entities.documentId })).status).toBe(200);
+    await warm(t.token, '22');
+    const res = await fetch(`${stack.originUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}`, [FORWARDED_PURGE_ID_HEADER]: replayed },
+      body: JSON.stringify({ query: OPS.UpdateEntity.body, variables: { id: '22', name: `direct-${t.id}` } }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { extensions: { purge: { purges: Array<{ purgeId: string; duplicate: boolean }> } } };
+    expect(body.extensions.purge.purges[0]).toMatchObject({ duplicate: false, purgeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((await readEntity(t.token, '22')).cache).toBe('MISS');
   });
 });

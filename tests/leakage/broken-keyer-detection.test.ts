@@ -8,12 +8,13 @@ import { READ_VARIANTS, runLeakDetector, summary } from './leak-run.ts';
 // broken-keyer.ts in place of workers/edge/src/cache/keyer.ts (a wrangler `alias` in this test's
 // build only), and the detector must report leaks against it.
 const BROKEN_KEYER = fileURLToPath(new URL('./broken-keyer.ts', import.meta.url));
-// The module specifier the edge's sources import the keyer by (handle-graphql.ts, document-registry.ts).
-const KEYER_IMPORT = '../cache/keyer.ts';
+// The module specifiers the edge's sources import the keyer by: from graphql/ (parsed requests,
+// document registry, handler) and from cache/ itself (read-plans.ts, which builds the keys and URLs).
+const KEYER_IMPORTS = ['../cache/keyer.ts', './keyer.ts'];
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ originLatencyMs: 5, edgeBuildAlias: { [KEYER_IMPORT]: BROKEN_KEYER } });
+  stack = await startTestStack({ originLatencyMs: 5, edgeBuildAlias: Object.fromEntries(KEYER_IMPORTS.map((k) => [k, BROKEN_KEYER])) });
 });
 afterAll(async () => {
   await stack?.stop();

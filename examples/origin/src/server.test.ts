@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/auth';
-import { documentId, OUTBOX_BACKLOG_PATH } from '@conductor/sdk';
+import { documentId, fieldPurgeId, FORWARDED_PURGE_ID_HEADER, FORWARDED_PURGE_SIGNATURE_HEADER, newForwardedPurgeId, OUTBOX_BACKLOG_PATH, signForwardedPurgeId } from '@conductor/sdk';
 import { startPurgeReceiver, type PurgeReceiver } from '@conductor/sdk/testing';
 import manifest from '../persisted-operations.json' with { type: 'json' };
 import { startJwksServer } from './testing/jwks-server.ts';
@@ -45,8 +45,8 @@ interface GraphqlResponse {
   body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, any>; error?: { code: string; message: string } };
 }
 
-async function gql(token: string | undefined, query: string, variables?: Record<string, unknown>, at = origin): Promise<GraphqlResponse> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+async function gql(token: string | undefined, query: string, variables?: Record<string, unknown>, extra: Record<string, string> = {}, at = origin): Promise<GraphqlResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${at.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return { status: res.status, cacheControl: res.headers.get('cache-control'), body: await res.json() };
@@ -273,6 +273,26 @@ describe('purge after a mutation', () => {
     expect(res.body.extensions!.purge).toMatchObject({ status: 'applied', purges: [{ op: 'updateEntity', purgeId: sent!.request!.purgeId }] });
   });
 
+  it('through the edge: each root field is purged under the id the edge signed and will purge it under itself', async () => {
+    const forwarded = newForwardedPurgeId();
+    const headers = { [FORWARDED_PURGE_ID_HEADER]: forwarded, [FORWARDED_PURGE_SIGNATURE_HEADER]: await signForwardedPurgeId(purgeSecret, forwarded) };
+    const res = await gql(acme, 'mutation { first: updateEntity(id: "3", name: "a") { id } second: updateEntity(id: "4", name: "b") { id } }', {}, headers);
+    expect(res.body.errors).toBeUndefined();
+    expect(edge.received.map((r) => r.request!.purgeId)).toEqual([await fieldPurgeId(forwarded, 'first'), await fieldPurgeId(forwarded, 'second')]);
+  });
+
+  it('an id the edge did not sign is ignored: the purge gets an id of its own, so it cannot be answered from an old receipt', async () => {
+    const forwarded = newForwardedPurgeId();
+    for (const signature of [undefined, 'forged', await signForwardedPurgeId('some-other-secret-0123456789', forwarded)]) {
+      edge.received.length = 0;
+      const headers: Record<string, string> = { [FORWARDED_PURGE_ID_HEADER]: forwarded };
+      if (signature) headers[FORWARDED_PURGE_SIGNATURE_HEADER] = signature;
+      await gql(acme, doc('UpdateEntity'), { id: '7', name: 'Not forwarded' }, headers);
+      expect(edge.received).toHaveLength(1);
+      expect(edge.received[0]!.request!.purgeId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   it('sends the tenant of the token and the linkEntities arguments', async () => {
     await gql(globex, doc('LinkEntities'), { from: '4', to: '5', kind: 'contacts' });
     expect(edge.received).toHaveLength(1);
@@ -391,8 +411,8 @@ describe('purge backlog reports', () => {
       log: () => {},
     });
     try {
-      await gql(acme, doc('UpdateEntity'), { id: '11', name: 'Backlogged' }, reporting);
-      await gql(globex, doc('UpdateEntity'), { id: '12', name: 'Refused' }, reporting);
+      await gql(acme, doc('UpdateEntity'), { id: '11', name: 'Backlogged' }, {}, reporting);
+      await gql(globex, doc('UpdateEntity'), { id: '12', name: 'Refused' }, {}, reporting);
       const latest = async () => {
         const reports = controlPlane.received.filter((r) => r.path === OUTBOX_BACKLOG_PATH);
         return reports.length === 0 ? undefined : reports.at(-1)!;

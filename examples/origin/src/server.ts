@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createYoga } from 'graphql-yoga';
-import { createPurgeClient, type ErrorBody, ErrorCode } from '@conductor/sdk';
+import { createPurgeClient, type ErrorBody, ErrorCode, FORWARDED_PURGE_ID_HEADER, FORWARDED_PURGE_SIGNATURE_HEADER, verifiedForwardedPurgeId } from '@conductor/sdk';
 import { IN_MEMORY, openPurgeOutbox, startBacklogReports, type BacklogReporter, type OutboxStats } from '@conductor/sdk/outbox';
 import { createVerifier } from './auth.ts';
 import { createGate } from './gate.ts';
@@ -117,7 +117,13 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
     stats.request();
     const auth = await verify(req.headers.authorization);
     if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
-    const context: OriginContext = { claims: auth.claims, state: { private: false, purges: [] } };
+    // Only an id the edge signed is honoured: a client naming one could otherwise have its purge skipped.
+    const forwardedPurgeId = await verifiedForwardedPurgeId(
+      options.purgeSecret,
+      headerValue(req.headers[FORWARDED_PURGE_ID_HEADER]),
+      headerValue(req.headers[FORWARDED_PURGE_SIGNATURE_HEADER]),
+    );
+    const context: OriginContext = { claims: auth.claims, state: { private: false, purges: [] }, forwardedPurgeId };
     const enqueuedAt = performance.now();
     let serverTiming: string | undefined;
     const response = await gate(async () => {
@@ -225,4 +231,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   const body: ErrorBody = { error: { code, message } };
   sendJson(res, status, body);
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value : null;
 }

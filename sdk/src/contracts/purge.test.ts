@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDryRun, parsePurgeCommand, PurgeCommandSchema, PurgeDryRunRequestSchema, PurgeRequestSchema } from './purge.ts';
+import { isDryRun } from './purge-command.ts';
+import { parsePurgeCommand, PurgeCommandSchema, PurgeDryRunRequestSchema, PurgeRequestSchema } from './purge.ts';
 
 const op = `sha256:${'a'.repeat(64)}`;
 const targets = [

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { parsePurgeCommandWith } from './purge-command.ts';
 
 /**
  * Body of POST /__edge/purge (the HMAC-signed hook) and of POST /v1/purge (admin, JWT).
  * Exactly one target form; `purgeId` makes retries idempotent (the hook requires it).
+ * The edge checks it with a zod/mini mirror pinned to this one by a parity test: change both.
  */
 const base = {
   purgeId: z.string().min(8).max(128).optional(),
@@ -49,32 +51,9 @@ export type PurgeDryRunRequest = z.infer<typeof PurgeDryRunRequestSchema>;
 export const PurgeCommandSchema = z.union([PurgeRequestSchema, PurgeDryRunRequestSchema]);
 export type PurgeCommand = z.infer<typeof PurgeCommandSchema>;
 
-export function isDryRun(command: PurgeCommand): command is PurgeDryRunRequest {
-  return 'dryRun' in command && command.dryRun === true;
-}
-
-const TARGETS = ['mutation', 'opId', 'all'] as const;
-
-/**
- * Parses a purge or, when the body has a `dryRun` member, a dry run, with a precise problem on
- * failure ("purge: …" or "dry run: …"). A union's own error is only "Invalid input"; the target member present picks the one
- * form to check, so the problem names what is wrong with that form.
- */
-export function parsePurgeCommand(json: unknown): { ok: true; command: PurgeCommand } | { ok: false; problem: string } {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, problem: 'purge: the body must be a JSON object' };
-  const dryRun = 'dryRun' in json;
-  const kind = dryRun ? 'dry run' : 'purge';
-  const present = TARGETS.filter((t) => t in json);
-  if (present.length !== 1) {
-    const got = present.length === 0 ? 'none' : present.join(' and ');
-    return { ok: false, problem: `${kind}: give exactly one target: mutation, opId (optionally with varsHash) or all (got ${got})` };
-  }
-  const forms = dryRun ? PurgeDryRunRequestSchema.options : PurgeRequestSchema.options;
-  const form = present[0] === 'mutation' ? forms[0] : present[0] === 'all' ? forms[3] : 'varsHash' in json ? forms[1] : forms[2];
-  const parsed = form.safeParse(json);
-  if (parsed.success) return { ok: true, command: parsed.data };
-  const problem = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-  return { ok: false, problem: `${kind}: ${problem}` };
+/** Parses a purge or its dry run with the schemas above (parsePurgeCommandWith says how). */
+export function parsePurgeCommand(json: unknown): ReturnType<typeof parsePurgeCommandWith<PurgeRequest, PurgeDryRunRequest>> {
+  return parsePurgeCommandWith<PurgeRequest, PurgeDryRunRequest>({ purge: PurgeRequestSchema.options, dryRun: PurgeDryRunRequestSchema.options }, json);
 }
 
 /**

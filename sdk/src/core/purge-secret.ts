@@ -8,4 +8,5 @@ import { z } from 'zod';
  */
 export const PURGE_SECRET_MIN_LENGTH = 32;
 
-export const PurgeSecretSchema = z.string().min(PURGE_SECRET_MIN_LENGTH, `at least ${PURGE_SECRET_MIN_LENGTH} characters`);
+// Pure: a bundle that imports only the constant (the edge's) drops the schema, and zod with it.
+export const PurgeSecretSchema = /* @__PURE__ */ z.string().min(PURGE_SECRET_MIN_LENGTH, `at least ${PURGE_SECRET_MIN_LENGTH} characters`);

@@ -1,27 +1,28 @@
-import { z } from 'zod';
-import { ErrorCode, PurgeSecretSchema } from '@conductor/sdk';
+import { ErrorCode, PURGE_SECRET_MIN_LENGTH } from '@conductor/sdk';
+import * as z from 'zod/mini';
+import './contracts/zod-english.ts';
 import { EdgeError } from './http/errors.ts';
 
 const SettingsSchema = z.object({
   CONTROL_PLANE_URL: z.url(),
   ORIGIN_URL: z.url(),
-  LOCAL_REGION: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{0,32}$/, 'letters, digits and dashes')
-    .optional(),
-  PURGE_SIGNING_SECRET: PurgeSecretSchema,
-  CONTROL_PLANE_TOKEN: z.string().min(1),
+  LOCAL_REGION: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{0,32}$/, 'letters, digits and dashes'))),
+  // PurgeSecretSchema's rule (classic zod, which the edge bundle leaves out), by its constant.
+  PURGE_SIGNING_SECRET: z.string().check(z.minLength(PURGE_SECRET_MIN_LENGTH, `at least ${PURGE_SECRET_MIN_LENGTH} characters`)),
+  CONTROL_PLANE_TOKEN: z.string().check(z.minLength(1)),
   ORIGIN_TIMEOUT_MS: milliseconds(10_000, 100, 120_000),
   METRICS_FLUSH_MS: milliseconds(10_000, 10, 600_000),
 });
 
 /** A var holding whole milliseconds within [min, max]; unset or empty means the default. */
 function milliseconds(fallback: number, min: number, max: number) {
-  return z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
-    .pipe(z.number().int('whole milliseconds').min(min).max(max));
+  return z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v))),
+    ),
+    z.int('whole milliseconds').check(z.minimum(min), z.maximum(max)),
+  );
 }
 
 export interface EdgeSettings {

@@ -10,11 +10,13 @@ import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
 import { GenerationMemo, GenerationsClient } from '../src/cache/generations.ts';
 import { cacheKey, cacheUrl, canonicalVariables, generationDigest } from '../src/cache/keyer.ts';
 import { HotEntries } from '../src/cache/hot-entries.ts';
+import { ReadPlans } from '../src/cache/read-plans.ts';
 import { ResponseCache } from '../src/cache/response-cache.ts';
 import { readTags } from '../src/cache/tags.ts';
 import { indexConfig, type ConfigIndex } from '../src/config/config-index.ts';
 import type { EdgeContext } from '../src/context.ts';
 import { CachedDocumentRegistry } from '../src/graphql/document-registry.ts';
+import { ParsedRequests } from '../src/graphql/parsed-requests.ts';
 import { InFlight } from '../src/cache/in-flight.ts';
 import { LiveEntriesClient } from '../src/generations/live-entries-client.ts';
 import type { TenantGenerations } from '../src/generations/tenant-generations.ts';
@@ -136,15 +138,17 @@ export async function testContext(index: ConfigIndex, keys: Signer['keys'], opts
   };
   return {
     settings,
-    config: { get: async () => index },
+    config: { current: () => index, get: async () => index },
     keys,
     verifiedTokens: new VerifiedTokens(),
-    generations: new GenerationsClient(new GenerationMemo(), opts.generations ?? env.GENERATIONS),
+    generations: new GenerationsClient(new GenerationMemo(), opts.generations ?? env.GENERATIONS, waitUntil),
     liveEntries: new LiveEntriesClient(opts.generations ?? env.GENERATIONS),
     responses: new ResponseCache(await caches.open(`test-${crypto.randomUUID()}`), new HotEntries()),
     inFlight: new InFlight(),
     origin: new OriginClient(settings.originUrl, settings.originTimeoutMs, opts.origin ?? ((input, init) => fetch(input, init))),
     documents: new CachedDocumentRegistry(await caches.open(`test-apq-${crypto.randomUUID()}`)),
+    parsedRequests: new ParsedRequests(),
+    readPlans: new ReadPlans(),
     metrics,
     shipMetrics: metricsShipper(metrics, metricsTarget, settings.metricsFlushMs, waitUntil),
     waitUntil,

@@ -20,4 +20,10 @@ export interface RequestState {
 export interface OriginContext {
   claims: Claims;
   state: RequestState;
+  /**
+   * Set when the edge forwarded this request and signed the purge id it will invalidate the
+   * mutation under (@conductor/sdk forwarded-purge): the purges carry ids derived from it, so the
+   * edge's own invalidation and ours are applied once between them. Null on a direct call.
+   */
+  forwardedPurgeId: string | null;
 }

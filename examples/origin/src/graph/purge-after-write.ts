@@ -1,4 +1,4 @@
-import { ErrorCode, PurgeError } from '@conductor/sdk';
+import { ErrorCode, fieldPurgeId, PurgeError } from '@conductor/sdk';
 import type { DeliveryOutcome, PurgeOutbox } from '@conductor/sdk/outbox';
 import type { StatsCounter } from '../stats.ts';
 import type { OriginContext } from './context.ts';
@@ -9,11 +9,15 @@ import type { OriginContext } from './context.ts';
  * waits up to `waitMs` for the edge's receipt, so with the edge up the client's next read cannot
  * hit a stale entry. Past the bound the mutation answers anyway with the purge `pending`, and the
  * outbox keeps delivering it (across restarts too). A purge never undoes the write.
+ *
+ * Through the edge, the purge id is the one the edge will invalidate this field under
+ * (`fieldPurgeId`): the tenant's purge ledger then applies the write's invalidation once, whichever
+ * of the two arrives first. Called directly, the origin is the only one to purge, under a fresh id.
  */
 export function createPurgeAfterWrite(outbox: PurgeOutbox, waitMs: number, stats: StatsCounter, log: (line: string) => void) {
-  return async (ctx: OriginContext, op: string, variables: Record<string, unknown>): Promise<void> => {
+  return async (ctx: OriginContext, op: string, variables: Record<string, unknown>, responseKey: string): Promise<void> => {
     const tenant = ctx.claims.tenant;
-    const purgeId = crypto.randomUUID();
+    const purgeId = ctx.forwardedPurgeId ? await fieldPurgeId(ctx.forwardedPurgeId, responseKey) : crypto.randomUUID();
     let outcome: DeliveryOutcome;
     try {
       outcome = await outbox.enqueue({ purgeId, tenant, mutation: { op, variables } }).delivery(waitMs);

@@ -1,5 +1,6 @@
 // createGraphQLError, not `new GraphQLError`: it builds the error from the same graphql module
 // instance Yoga uses, so Yoga recognises it as a client error instead of masking it.
+import type { GraphQLResolveInfo } from 'graphql';
 import { createGraphQLError, createSchema } from 'graphql-yoga';
 import type { OriginContext } from './context.ts';
 import { InvalidInputError, NotFoundError, type GraphStore } from './store.ts';
@@ -41,8 +42,12 @@ export const typeDefs = /* GraphQL */ `
 
 export interface SchemaDeps {
   store: GraphStore;
-  /** Runs after a successful write, before the mutation answers, so a later read is fresh. */
-  afterWrite(context: OriginContext, op: string, variables: Record<string, unknown>): Promise<void>;
+  /**
+   * Runs after a successful write, before the mutation answers, so a later read is fresh.
+   * `responseKey` names the root field in the answer (alias or name): with the edge's forwarded
+   * purge id it makes the field's purge id.
+   */
+  afterWrite(context: OriginContext, op: string, variables: Record<string, unknown>, responseKey: string): Promise<void>;
 }
 
 export function createOriginSchema({ store, afterWrite }: SchemaDeps) {
@@ -66,14 +71,14 @@ export function createOriginSchema({ store, afterWrite }: SchemaDeps) {
         },
       },
       Mutation: {
-        updateEntity: async (_: unknown, args: { id: string; name: string }, ctx: OriginContext) => {
+        updateEntity: async (_: unknown, args: { id: string; name: string }, ctx: OriginContext, info: GraphQLResolveInfo) => {
           const entity = guard(() => graphOf(ctx).updateEntity(args.id, args.name));
-          await afterWrite(ctx, 'updateEntity', { ...args });
+          await afterWrite(ctx, 'updateEntity', { ...args }, String(info.path.key));
           return entity;
         },
-        linkEntities: async (_: unknown, args: { from: string; to: string; kind: string }, ctx: OriginContext) => {
+        linkEntities: async (_: unknown, args: { from: string; to: string; kind: string }, ctx: OriginContext, info: GraphQLResolveInfo) => {
           const relationship = guard(() => graphOf(ctx).link(args.from, args.to, args.kind));
-          await afterWrite(ctx, 'linkEntities', { ...args });
+          await afterWrite(ctx, 'linkEntities', { ...args }, String(info.path.key));
           return relationship;
         },
       },

@@ -14,7 +14,10 @@ interface Entry {
   until: number;
 }
 
-/** Isolate memo of tokens that passed verification, keyed by the exact token string. */
+/**
+ * Isolate memo of tokens that passed verification, keyed by the exact string they arrived in (the
+ * Authorization header value, see authenticate.ts): a different spelling is simply another key.
+ */
 export class VerifiedTokens {
   private readonly entries = new Map<string, Entry>();
 

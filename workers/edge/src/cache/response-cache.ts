@@ -24,11 +24,16 @@ const decoder = new TextDecoder();
 export class ResponseCache {
   constructor(
     private readonly cache: Cache,
-    private readonly hot: HotEntries,
+    private readonly hotEntries: HotEntries,
   ) {}
 
+  /** The isolate-memory tier alone, without an await: a warm hit's whole lookup. */
+  hot(url: string, now: number): HotEntry | null {
+    return this.hotEntries.get(url, now);
+  }
+
   async lookup(url: string, now: number): Promise<HotEntry | null> {
-    const hot = this.hot.get(url, now);
+    const hot = this.hotEntries.get(url, now);
     if (hot) return hot;
     let hit: Response | undefined;
     try {
@@ -53,7 +58,7 @@ export class ResponseCache {
     };
     // The Cache API may keep a copy a little past its max-age; our own clock decides.
     if (entry.retainUntil <= now) return null;
-    this.hot.set(url, entry);
+    this.hotEntries.set(url, entry);
     return entry;
   }
 
@@ -63,7 +68,7 @@ export class ResponseCache {
    */
   store(url: string, stored: StoredBody, ttlSeconds: number, retainSeconds: number, now: number): { entry: HotEntry; written: Promise<void> } {
     const entry: HotEntry = { ...stored, storedAt: now, expiresAt: now + ttlSeconds * 1000, retainUntil: now + retainSeconds * 1000 };
-    this.hot.set(url, entry);
+    this.hotEntries.set(url, entry);
     const headers: Record<string, string> = {
       'content-type': stored.contentType,
       'cache-control': `public, max-age=${retainSeconds}`,

@@ -11,6 +11,11 @@ const MAX_ENTRIES = 2_048;
 const MAX_INPUT = 1_024;
 const memo = new Map<string, string>();
 
+/** The memoized digest of `input`, without an await; undefined when it must be computed. */
+export function knownSha256Hex(input: string): string | undefined {
+  return memo.get(input);
+}
+
 export async function memoSha256Hex(input: string): Promise<string> {
   const known = memo.get(input);
   if (known !== undefined) return known;

@@ -1,12 +1,17 @@
-import { EdgeConfigSchema } from '@conductor/schema/contracts/edge-config';
 import { ErrorCode } from '@conductor/sdk';
+import { EdgeConfigSchema } from '../contracts/edge-config.ts';
 import { EdgeError } from '../http/errors.ts';
 import { indexConfig, type ConfigIndex } from './config-index.ts';
-import { refreshAction } from './freshness.ts';
+import { CONFIG_SOFT_AGE_MS, refreshAction } from './freshness.ts';
 
 const FETCH_TIMEOUT_MS = 3_000;
 
 export interface ConfigSource {
+  /**
+   * The current indexed config when nothing has to be waited for (a due refresh then runs in the
+   * background): the hot path's common case, without an await. Null when the caller must `get`.
+   */
+  current(waitUntil: (p: Promise<unknown>) => void): ConfigIndex | null;
   /** The current indexed config; throws 503 CONFIG_UNAVAILABLE if none was ever loaded. */
   get(waitUntil: (p: Promise<unknown>) => void): Promise<ConfigIndex>;
 }
@@ -25,7 +30,10 @@ export class PulledConfig implements ConfigSource {
     private readonly token: string,
   ) {}
 
-  async get(waitUntil: (p: Promise<unknown>) => void): Promise<ConfigIndex> {
+  current(waitUntil: (p: Promise<unknown>) => void): ConfigIndex | null {
+    const now = Date.now();
+    // Younger than the soft age: nothing to decide (refreshAction answers 'none' for it too).
+    if (this.index && now - this.lastSuccessAt <= CONFIG_SOFT_AGE_MS) return this.index;
     const action = refreshAction(
       {
         hasConfig: this.index !== null,
@@ -33,15 +41,21 @@ export class PulledConfig implements ConfigSource {
         lastFailureAt: this.lastFailureAt,
         refreshing: this.inflight !== null,
       },
-      Date.now(),
+      now,
     );
-    if (action !== 'none') {
-      const refresh = this.refresh();
-      // The request that may have started the pull keeps it alive until it settles, so other
-      // requests awaiting the same promise are never left waiting on a cancelled context.
-      waitUntil(refresh);
-      if (action === 'await') await refresh;
-    }
+    if (action === 'await') return null;
+    // The request that may have started the pull keeps it alive until it settles, so other
+    // requests awaiting the same promise are never left waiting on a cancelled context.
+    if (action === 'background') waitUntil(this.refresh());
+    return this.index;
+  }
+
+  async get(waitUntil: (p: Promise<unknown>) => void): Promise<ConfigIndex> {
+    const known = this.current(waitUntil);
+    if (known) return known;
+    const refresh = this.refresh();
+    waitUntil(refresh);
+    await refresh;
     if (!this.index) {
       throw new EdgeError(503, ErrorCode.CONFIG_UNAVAILABLE, `edge config has not been loaded from the control plane (${this.lastError})`);
     }

@@ -10,6 +10,14 @@ import type { GenerationsRead } from '../generations/types.ts';
 import type { RequestTrace } from '../metrics/observe.ts';
 import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
 
+/** What a cache URL was computed from: the tenant, the entry's tags and a generations read covering them. */
+export interface UrlSource {
+  tenant: string;
+  tags: readonly string[];
+  /** May carry more tags than `tags` (a read renews the tenant's working set). */
+  read: GenerationsRead;
+}
+
 interface FillOutcome {
   result: FlightResult;
   answer?: OriginAnswer;
@@ -27,8 +35,8 @@ const STALE_HEADERS = {
  * generations read BEFORE any origin fetch, and fills are stored under it: a fill that began
  * before a purge lands under a URL no read after the purge computes. The same holds for stale
  * entries: after a purge they are unreachable, so stale serving never undoes a purge.
- * `tenant` and `generations` (what `url` was computed from) are only used by a fill, to report
- * the stored entry for purge dry runs.
+ * `source` (what `url` was computed from) is only used by a fill, to report the stored entry for
+ * purge dry runs.
  */
 export async function readThrough(
   cx: EdgeContext,
@@ -36,16 +44,15 @@ export async function readThrough(
   op: EdgeOperation,
   originReq: OriginRequest,
   trace: RequestTrace,
-  tenant: string,
-  generations: GenerationsRead,
+  source: UrlSource,
 ): Promise<Response> {
   const now = Date.now();
-  const entry = await cx.responses.lookup(url, now);
+  const entry = cx.responses.hot(url, now) ?? (await cx.responses.lookup(url, now));
   const state = entry ? entryState(entry.expiresAt, op, now) : 'expired';
   if (entry && state === 'fresh') return fromEntry(trace, entry, 'HIT', now);
   if (entry && state === 'stale-while-revalidate') {
     // At most one refresh per URL per isolate: a refresh (or a miss) already in flight will do.
-    if (!cx.inFlight.get(url)) cx.waitUntil(cx.inFlight.start(url, async () => (await fill(cx, url, op, originReq, null, tenant, generations)).result));
+    if (!cx.inFlight.get(url)) cx.waitUntil(cx.inFlight.start(url, async () => (await fill(cx, url, op, originReq, null, source)).result));
     return fromEntry(trace, entry, 'STALE', now, STALE_HEADERS.revalidating);
   }
   const fallback = state === 'stale-if-error' ? entry : null;
@@ -57,10 +64,10 @@ export async function readThrough(
     if (shared.kind === 'stored') return fromEntry(trace, shared.entry, 'COALESCED', Date.now());
     if (shared.kind === 'origin-failed' && fallback) return fromEntry(trace, fallback, 'STALE', Date.now(), STALE_HEADERS['origin-error']);
     // The leader's answer was its own: ask the origin ourselves, without a flight of our own.
-    return respond(await fill(cx, url, op, originReq, trace, tenant, generations), fallback, trace);
+    return respond(await fill(cx, url, op, originReq, trace, source), fallback, trace);
   }
   let outcome!: FillOutcome;
-  const leading = cx.inFlight.start(url, async () => (outcome = await fill(cx, url, op, originReq, trace, tenant, generations)).result);
+  const leading = cx.inFlight.start(url, async () => (outcome = await fill(cx, url, op, originReq, trace, source)).result);
   // Waiters depend on this flight: it must outlive this request even if its client goes away.
   cx.waitUntil(leading);
   await leading;
@@ -74,8 +81,7 @@ async function fill(
   op: EdgeOperation,
   originReq: OriginRequest,
   trace: RequestTrace | null,
-  tenant: string,
-  generations: GenerationsRead,
+  source: UrlSource,
 ): Promise<FillOutcome> {
   const started = Date.now();
   let answer: OriginAnswer;
@@ -96,11 +102,18 @@ async function fill(
   cx.waitUntil(written);
   // Off the response path: purge dry runs count live entries from these reports (docs/adr/0009).
   cx.liveEntries.recordFill(
-    tenant,
-    { url, opId: op.id, epoch: generations.epoch, generations: generations.generations, retainUntil: entry.retainUntil },
+    source.tenant,
+    { url, opId: op.id, epoch: source.read.epoch, generations: ownGenerations(source), retainUntil: entry.retainUntil },
     cx.waitUntil,
   );
   return { result: { kind: 'stored', entry }, answer };
+}
+
+/** The generations of the entry's own tags: a tag it does not carry must not make a purge count it. */
+function ownGenerations(source: UrlSource): Record<string, number> {
+  const own: Record<string, number> = {};
+  for (const tag of source.tags) own[tag] = source.read.generations[tag] ?? 0;
+  return own;
 }
 
 /** The origin's answer, or the stale-if-error entry when the origin failed or answered 5xx. */
@@ -114,6 +127,7 @@ function respond(outcome: FillOutcome, fallback: HotEntry | null, trace: Request
 }
 
 function fromEntry(trace: RequestTrace, entry: HotEntry, xCache: CacheStatus, now: number, extra?: Record<string, string>): Response {
+  trace.status = xCache;
   trace.bytes = entry.bytes;
   return entryResponse(entry, xCache, now, extra);
 }

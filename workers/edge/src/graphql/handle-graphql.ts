@@ -1,22 +1,23 @@
 import type { Claims } from '@conductor/schema/contracts/auth';
 import type { EdgeOperation } from '@conductor/schema/contracts/edge-config';
-import { ErrorCode } from '@conductor/sdk';
-import { authenticate } from '../auth/authenticate.ts';
-import { cacheKey, cacheUrl, canonicalVariables, generationDigest, resolveRegion, type CanonicalVariables } from '../cache/keyer.ts';
-import { memoSha256Hex } from '../cache/sha256-memo.ts';
+import { ErrorCode, fieldPurgeId, newForwardedPurgeId, signForwardedPurgeId } from '@conductor/sdk';
+import { authenticate, knownClaims } from '../auth/authenticate.ts';
+import { resolveRegion } from '../cache/keyer.ts';
+import { computeUrl, knownUrl } from '../cache/read-plans.ts';
+import { knownSha256Hex, memoSha256Hex } from '../cache/sha256-memo.ts';
 import { parseJsonOrUndefined } from '../cache/storable.ts';
-import { ALL_TAG, mutationTags, readTags } from '../cache/tags.ts';
+import { ALL_TAG, mutationTags } from '../cache/tags.ts';
 import type { ConfigIndex } from '../config/config-index.ts';
 import type { EdgeContext } from '../context.ts';
 import { EdgeError } from '../http/errors.ts';
-import type { GenerationsRead } from '../generations/types.ts';
 import type { RequestTrace } from '../metrics/observe.ts';
 import { originResponse, type OriginAnswer, type OriginRequest } from '../origin/forward.ts';
 import { readThrough } from './cached-read.ts';
 import { parseDocument } from './document.ts';
-import { readGraphQLParams, type GraphQLParams } from './http-params.ts';
+import type { GraphQLParams } from './http-params.ts';
 import { rootMutationFields } from './mutation-fields.ts';
-import { resolveOperation, type ResolvedOperation } from './resolve-operation.ts';
+import { parseRequest, type ParsedRequest } from './parsed-requests.ts';
+import { resolveOperation, resolveSafelisted, type ResolvedOperation } from './resolve-operation.ts';
 
 /** What Apollo Client's persisted-queries link expects in order to retry with the full query. */
 const APQ_NOT_FOUND = JSON.stringify({
@@ -25,18 +26,21 @@ const APQ_NOT_FOUND = JSON.stringify({
 
 /** GET|POST /graphql. `colo` is request.cf?.colo; `trace` collects what metrics record. */
 export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unknown, trace: RequestTrace): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'POST') {
+  const method = request.method;
+  if (method !== 'GET' && method !== 'POST') {
     throw new EdgeError(405, ErrorCode.METHOD_NOT_ALLOWED, 'use GET or POST', { allow: 'GET, POST' });
   }
-  const claims = await authenticate(request.headers.get('authorization'), cx.keys, cx.verifiedTokens);
-  const index = await cx.config.get(cx.waitUntil);
+  // A warm hit awaits only its own body: every lookup below answers synchronously when it can.
+  const authorization = request.headers.get('authorization');
+  const claims = knownClaims(authorization, cx.verifiedTokens) ?? (await authenticate(authorization, cx.keys, cx.verifiedTokens));
+  const index = cx.config.current(cx.waitUntil) ?? (await cx.config.get(cx.waitUntil));
   const tenant = index.tenants.get(claims.tenant);
   if (!tenant) throw new EdgeError(403, ErrorCode.UNKNOWN_TENANT, `tenant ${claims.tenant} is not served by this edge`);
   trace.tenant = tenant.id;
 
-  const params = await readGraphQLParams(request);
-  const vars = await variablesOf(params);
-  const resolution = await resolveOperation(params, index, tenant, cx.documents, cx.waitUntil);
+  const parsed = await parseRequest(request, method, cx.parsedRequests);
+  const params = parsed.params;
+  const resolution = resolveSafelisted(params, index) ?? (await resolveOperation(params, index, tenant, cx.documents, cx.waitUntil));
   if (resolution.kind === 'apq-not-found') {
     return new Response(APQ_NOT_FOUND, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
   }
@@ -55,7 +59,7 @@ export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unk
     document: op.document,
     variables: params.variables,
     operationName: params.operationName,
-    authorization: request.headers.get('authorization'),
+    authorization,
     region: resolveRegion(cx.settings.localRegion, colo),
   };
   if (op.operationType === 'mutation') return mutate(cx, index, tenant.id, op, params, originReq, trace);
@@ -63,19 +67,7 @@ export async function handleGraphQL(request: Request, cx: EdgeContext, colo: unk
   if (!op.safelisted || op.safelisted.ttlSeconds === 0 || !index.cachingEnabled || !op.safelisted.cachingEnabled) {
     return bypass(cx, originReq, trace);
   }
-  return cachedRead(cx, index, tenant.id, claims, op.safelisted, vars, params, originReq, trace);
-}
-
-async function variablesOf(params: GraphQLParams): Promise<CanonicalVariables> {
-  let vars: CanonicalVariables | null;
-  try {
-    vars = await canonicalVariables(params.variables);
-  } catch (err) {
-    // JSON.parse turns 1e400 into Infinity, which has no canonical form.
-    throw new EdgeError(400, ErrorCode.BAD_REQUEST, `variables: ${(err as Error).message}`);
-  }
-  if (!vars) throw new EdgeError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'variables too large');
-  return vars;
+  return cachedRead(cx, index, tenant.id, claims, op.safelisted, parsed, originReq, trace);
 }
 
 async function cachedRead(
@@ -84,28 +76,24 @@ async function cachedRead(
   tenant: string,
   claims: Claims,
   op: EdgeOperation,
-  vars: CanonicalVariables,
-  params: GraphQLParams,
+  parsed: ParsedRequest,
   originReq: OriginRequest,
   trace: RequestTrace,
 ): Promise<Response> {
-  const key = cacheKey({
-    tenant,
-    region: originReq.region,
-    opId: op.id,
-    varsHash: vars.varsHash,
-    userHash: op.scope === 'user' ? await memoSha256Hex(claims.sub) : undefined,
-  });
-  const tags = readTags(op.id, vars.varsHash, params.variables, index.selectorKeySets.get(op.id) ?? []);
-  let generations: GenerationsRead;
-  try {
-    generations = await cx.generations.read(tenant, tags);
-  } catch (err) {
-    // Fail closed: without current generations any stored entry might be stale.
-    console.error('edge: generations unavailable, bypassing the cache', String(err));
-    return bypass(cx, originReq, trace);
+  const userHash = op.scope === 'user' ? (knownSha256Hex(claims.sub) ?? (await memoSha256Hex(claims.sub))) : undefined;
+  const plan = cx.readPlans.plan(parsed, index, tenant, originReq.region, op.id, userHash);
+  let generations = cx.generations.cached(tenant, plan.tags);
+  if (!generations) {
+    try {
+      generations = await cx.generations.read(tenant, plan.tags);
+    } catch (err) {
+      // Fail closed: without current generations any stored entry might be stale.
+      console.error('edge: generations unavailable, bypassing the cache', String(err));
+      return bypass(cx, originReq, trace);
+    }
   }
-  return readThrough(cx, cacheUrl(key, await generationDigest(generations, tags)), op, originReq, trace, tenant, generations);
+  const url = knownUrl(plan, generations) ?? (await computeUrl(plan, generations));
+  return readThrough(cx, url, op, originReq, trace, { tenant, tags: plan.tags, read: generations });
 }
 
 /** Straight to the origin, nothing read from or written to the cache. */
@@ -130,6 +118,11 @@ async function timedForward(cx: EdgeContext, originReq: OriginRequest, trace: Re
  * names, before answering, so the caller's next read already misses. "Successful" means a 2xx with
  * a non-null `data`: with several root fields some may have written even though `errors` reports
  * another, and invalidating too much is safe where too little is not.
+ *
+ * The origin purges its own writes too (durably, through its outbox). So that one write is not
+ * invalidated twice, the origin is told, in signed headers, the purge id this edge will use, and
+ * both sides purge each root field under `fieldPurgeId(id, responseKey)`: the tenant's purge
+ * ledger applies whichever arrives first and answers the other `duplicate` (docs/adr/0013).
  */
 async function mutate(
   cx: EdgeContext,
@@ -141,35 +134,49 @@ async function mutate(
   trace: RequestTrace,
 ): Promise<Response> {
   trace.status = 'BYPASS';
-  const answer = await timedForward(cx, originReq, trace);
+  const purgeId = newForwardedPurgeId();
+  const signature = await signForwardedPurgeId(cx.settings.purgeSecret, purgeId);
+  const answer = await timedForward(cx, { ...originReq, purge: { id: purgeId, signature } }, trace);
   trace.bytes = answer.bytes;
   if (answer.status < 200 || answer.status > 299) return originResponse(answer, 'BYPASS');
   const body = parseJsonOrUndefined(answer.body) as { data?: unknown } | undefined;
   if (typeof body?.data !== 'object' || body.data === null) return originResponse(answer, 'BYPASS');
-  const tags = invalidatedBy(index, op, params);
-  if (tags.length === 0) return originResponse(answer, 'BYPASS');
-  try {
-    const bumped = await cx.generations.bump(tenant, `edge-mutation:${crypto.randomUUID()}`, tags);
-    cx.metrics.purge({ purgeId: bumped.purgeId, tenant, tags: bumped.tags, duplicate: bumped.duplicate, appliedAt: bumped.appliedAt });
-  } catch (err) {
-    console.error('edge: invalidation after mutation failed', String(err));
-    return originResponse(answer, 'BYPASS', { 'x-conductor-invalidation': 'failed' });
+  const purges = invalidatedBy(index, op, params);
+  const applied = await Promise.allSettled(
+    purges.map(async ({ key, tags }) => cx.generations.bump(tenant, key === null ? purgeId : await fieldPurgeId(purgeId, key), tags)),
+  );
+  let failed = false;
+  for (const outcome of applied) {
+    if (outcome.status === 'rejected') {
+      failed = true;
+      console.error('edge: invalidation after mutation failed', String(outcome.reason));
+      continue;
+    }
+    const bumped = outcome.value;
+    // A duplicate here is the origin's purge of the write, applied (and acknowledged) first.
+    if (!bumped.duplicate) cx.metrics.purge({ purgeId: bumped.purgeId, tenant, tags: bumped.tags, duplicate: false, appliedAt: bumped.appliedAt });
   }
-  return originResponse(answer, 'BYPASS');
+  return failed ? originResponse(answer, 'BYPASS', { 'x-conductor-invalidation': 'failed' }) : originResponse(answer, 'BYPASS');
 }
 
-function invalidatedBy(index: ConfigIndex, op: ResolvedOperation, params: GraphQLParams): string[] {
+/**
+ * What a mutation invalidates, one purge per root field (by response key) that the map names;
+ * `key: null` is the whole tenant, for a document the edge cannot analyse.
+ */
+function invalidatedBy(index: ConfigIndex, op: ResolvedOperation, params: GraphQLParams): Array<{ key: string | null; tags: string[] }> {
   try {
-    const fields = rootMutationFields(parseDocument(op.document), params.operationName, params.variables);
-    const tags = new Set<string>();
-    for (const f of fields) {
+    const byKey = new Map<string, Set<string>>();
+    for (const f of rootMutationFields(parseDocument(op.document), params.operationName, params.variables)) {
       const rows = index.invalidationsByMutation.get(f.name);
-      if (rows) for (const t of mutationTags(rows, (name) => index.queryIdsByName.get(name) ?? [], f.args)) tags.add(t);
+      if (!rows) continue;
+      const tags = byKey.get(f.key) ?? new Set<string>();
+      for (const t of mutationTags(rows, (name) => index.queryIdsByName.get(name) ?? [], f.args)) tags.add(t);
+      if (tags.size > 0) byKey.set(f.key, tags);
     }
-    return [...tags];
+    return [...byKey].map(([key, tags]) => ({ key, tags: [...tags] }));
   } catch (err) {
     // The origin accepted a document we cannot analyse: invalidate the whole tenant rather than guess.
     console.error('edge: cannot derive invalidation tags, purging the tenant', String(err));
-    return [ALL_TAG];
+    return [{ key: null, tags: [ALL_TAG] }];
   }
 }

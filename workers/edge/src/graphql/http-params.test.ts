@@ -63,4 +63,9 @@ describe('readGraphQLParams', () => {
     expect(req.headers.get('content-length')).toBeNull();
     expect(await failure(req)).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
+
+  it('checks what was read even when the declared length was within the limit', async () => {
+    const req = post(JSON.stringify({ query: `{ a } # ${'x'.repeat(64 * 1024)}` }), { 'content-length': '100' });
+    expect(await failure(req)).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
 });

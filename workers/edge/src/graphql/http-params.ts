@@ -16,12 +16,17 @@ export interface GraphQLParams {
 
 /** POST reads the JSON body (64 KiB cap); GET reads the same members from the query string. */
 export async function readGraphQLParams(request: Request): Promise<GraphQLParams> {
-  if (request.method === 'POST') {
-    const text = await readTextLimited(request);
-    return fromRecord('POST', parseJson(text, 'request body'));
-  }
-  const url = new URL(request.url);
-  const sp = url.searchParams;
+  return request.method === 'POST' ? paramsFromBody(await readTextLimited(request)) : paramsFromQuery(new URL(request.url).search);
+}
+
+/** The params of a POST body. */
+export function paramsFromBody(text: string): GraphQLParams {
+  return fromRecord('POST', parseJson(text, 'request body'));
+}
+
+/** The params of a GET query string (`?…`, as URL.search gives it). */
+export function paramsFromQuery(search: string): GraphQLParams {
+  const sp = new URLSearchParams(search);
   const raw: Record<string, unknown> = {};
   for (const name of ['query', 'operationName', 'documentId'] as const) {
     const v = sp.get(name);

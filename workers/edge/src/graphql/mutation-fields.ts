@@ -6,6 +6,8 @@ import { selectOperation } from './document.ts';
 export interface RootField {
   /** Field name, not alias: what the invalidation map's mutationOp names. */
   name: string;
+  /** Response key (alias, else name): what names the field in the answer, and in its purge id. */
+  key: string;
   args: Record<string, unknown>;
 }
 
@@ -35,7 +37,7 @@ function collect(
     if (sel.kind === Kind.FIELD) {
       const args: Record<string, unknown> = {};
       for (const a of sel.arguments ?? []) args[a.name.value] = valueFromASTUntyped(a.value, variables);
-      out.push({ name: sel.name.value, args });
+      out.push({ name: sel.name.value, key: sel.alias?.value ?? sel.name.value, args });
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       collect(sel.selectionSet, fragments, variables, out, visited);
     } else {

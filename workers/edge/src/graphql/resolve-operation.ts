@@ -18,6 +18,32 @@ export interface ResolvedOperation {
 
 export type Resolution = { kind: 'operation'; op: ResolvedOperation } | { kind: 'apq-not-found' };
 
+/** One resolution object per safelisted operation and config version, shared by every request naming it. */
+const safelistedByIndex = new WeakMap<ConfigIndex, Map<string, Resolution & { kind: 'operation' }>>();
+
+/**
+ * A documentId or APQ hash naming a safelisted document, answered from the config without hashing
+ * or I/O: the hot path. Null for anything else, which `resolveOperation` handles.
+ */
+export function resolveSafelisted(params: GraphQLParams, index: ConfigIndex): Resolution | null {
+  if (params.query !== undefined) return null;
+  const id = params.documentId ?? (params.apqHash === undefined ? undefined : `sha256:${params.apqHash}`);
+  const safelisted = id === undefined ? undefined : index.opsById.get(id);
+  if (!safelisted) return null;
+  if (params.operationName !== undefined && params.operationName !== safelisted.name) throw operationNameMismatch(params.operationName, safelisted.name);
+  let resolutions = safelistedByIndex.get(index);
+  if (!resolutions) {
+    resolutions = new Map();
+    safelistedByIndex.set(index, resolutions);
+  }
+  let resolution = resolutions.get(safelisted.id);
+  if (!resolution) {
+    resolution = { kind: 'operation', op: { id: safelisted.id, document: safelisted.document, operationType: safelisted.operationType, safelisted } };
+    resolutions.set(safelisted.id, resolution);
+  }
+  return resolution;
+}
+
 /**
  * Turns query / documentId / APQ hash into one document. A full query is hashed, so sending the
  * text of a safelisted document is the same as sending its id.
@@ -51,9 +77,7 @@ export async function resolveOperation(
   const id = `sha256:${hex}`;
   const safelisted = index.opsById.get(id);
   if (safelisted) {
-    if (params.operationName !== undefined && params.operationName !== safelisted.name) {
-      throw new EdgeError(400, ErrorCode.BAD_REQUEST, `operationName ${params.operationName} does not match persisted operation ${safelisted.name}`);
-    }
+    if (params.operationName !== undefined && params.operationName !== safelisted.name) throw operationNameMismatch(params.operationName, safelisted.name);
     return { kind: 'operation', op: { id, document: safelisted.document, operationType: safelisted.operationType, safelisted } };
   }
   const operationType = selectOperation(parseDocument(document), params.operationName).operation;
@@ -62,4 +86,8 @@ export async function resolveOperation(
     registry.put(tenant.id, hex, document, waitUntil);
   }
   return { kind: 'operation', op: { id, document, operationType, safelisted: undefined } };
+}
+
+function operationNameMismatch(given: string, persisted: string): EdgeError {
+  return new EdgeError(400, ErrorCode.BAD_REQUEST, `operationName ${given} does not match persisted operation ${persisted}`);
 }

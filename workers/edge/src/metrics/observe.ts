@@ -1,4 +1,4 @@
-import { CacheStatusSchema, type CacheStatus } from '@conductor/schema/contracts/metrics';
+import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import type { EdgeContext } from '../context.ts';
 import { toErrorResponse } from '../http/errors.ts';
 
@@ -11,7 +11,10 @@ export interface RequestTrace {
   tenant?: string;
   opId?: string;
   opName?: string;
-  /** The path taken, for responses that carry no x-cache (errors on the way). */
+  /**
+   * The response's x-cache, set where the response is built (so it is never read back from the
+   * headers); for a request that failed on the way, the path it had taken. Unset means BYPASS.
+   */
   status?: CacheStatus;
   originMs: number | null;
   /** Body bytes of the response the handler built; unset → measured here. */
@@ -33,13 +36,12 @@ export async function observed(cx: EdgeContext, handle: (trace: RequestTrace) =>
     res = toErrorResponse(err);
   }
   if (trace.tenant) {
-    const header = res.headers.get('x-cache');
     cx.metrics.record({
       at,
       tenant: trace.tenant,
       opId: trace.opId ?? 'unknown',
       opName: trace.opName ?? '',
-      status: isCacheStatus(header) ? header : (trace.status ?? 'BYPASS'),
+      status: trace.status ?? 'BYPASS',
       totalMs: Date.now() - at,
       originMs: trace.originMs,
       // Only error and APQ answers get here unmeasured: small bodies, off the hit path.
@@ -49,6 +51,3 @@ export async function observed(cx: EdgeContext, handle: (trace: RequestTrace) =>
   }
   return res;
 }
-
-const STATUSES: ReadonlySet<string> = new Set(CacheStatusSchema.options);
-const isCacheStatus = (v: string | null): v is CacheStatus => v !== null && STATUSES.has(v);

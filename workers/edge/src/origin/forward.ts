@@ -1,5 +1,5 @@
 import type { CacheStatus } from '@conductor/schema/contracts/metrics';
-import { ErrorCode } from '@conductor/sdk';
+import { ErrorCode, FORWARDED_PURGE_ID_HEADER, FORWARDED_PURGE_SIGNATURE_HEADER } from '@conductor/sdk';
 import { EdgeError } from '../http/errors.ts';
 
 export interface OriginRequest {
@@ -9,6 +9,8 @@ export interface OriginRequest {
   /** The client's Authorization header, unchanged: the origin verifies the JWT itself. */
   authorization: string | null;
   region: string;
+  /** A mutation's forwarded purge id and its signature (@conductor/sdk forwarded-purge). */
+  purge?: { id: string; signature: string };
 }
 
 export interface OriginAnswer {
@@ -43,6 +45,10 @@ export class OriginClient {
       'x-conductor-region': req.region,
     };
     if (req.authorization) headers.authorization = req.authorization;
+    if (req.purge) {
+      headers[FORWARDED_PURGE_ID_HEADER] = req.purge.id;
+      headers[FORWARDED_PURGE_SIGNATURE_HEADER] = req.purge.signature;
+    }
     try {
       const res = await this.fetch(`${this.originUrl}/graphql`, {
         method: 'POST',

@@ -171,14 +171,14 @@ describe('dry run through the purge hook', () => {
   });
 
   it.each([
-    ['missing signature', { dryRun: true, all: true }, null, 401, 'SIGNATURE_MISSING', /signature/],
-    ['wrong secret', { dryRun: true, all: true }, 'wrong', 401, 'SIGNATURE_INVALID', /signature/],
-    ['unknown tenant', { dryRun: true, all: true, tenant: 'umbrella' }, undefined, 404, 'UNKNOWN_TENANT', /^unknown tenant umbrella$/],
-    ['a purgeId (a dry run applies nothing, so it has no id)', { dryRun: true, all: true, purgeId: 'dry-run-0001' }, undefined, 400, 'VALIDATION_FAILED', /^invalid dry run: Unrecognized key: "purgeId"$/],
-    ['dryRun false', { dryRun: false, all: true }, undefined, 400, 'VALIDATION_FAILED', /^invalid dry run: dryRun: Invalid input: expected true$/],
-    ['no target', { dryRun: true }, undefined, 400, 'VALIDATION_FAILED', /^invalid dry run: give exactly one target/],
-    ['an opId that is not a safelisted query', { dryRun: true, opId: `sha256:${'0'.repeat(64)}` }, undefined, 404, 'UNKNOWN_OPERATION', /is not a safelisted query$/],
-  ] as const)('%s → %i %s', async (_label, body, signature, status, code, message) => {
+    ['missing signature', 401, 'SIGNATURE_MISSING', { dryRun: true, all: true }, null, /signature/],
+    ['wrong secret', 401, 'SIGNATURE_INVALID', { dryRun: true, all: true }, 'wrong', /signature/],
+    ['unknown tenant', 404, 'UNKNOWN_TENANT', { dryRun: true, all: true, tenant: 'umbrella' }, undefined, /^unknown tenant umbrella$/],
+    ['a purgeId (a dry run applies nothing, so it has no id)', 400, 'VALIDATION_FAILED', { dryRun: true, all: true, purgeId: 'dry-run-0001' }, undefined, /^invalid dry run: Unrecognized key: "purgeId"$/],
+    ['dryRun false', 400, 'VALIDATION_FAILED', { dryRun: false, all: true }, undefined, /^invalid dry run: dryRun: Invalid input: expected true$/],
+    ['no target', 400, 'VALIDATION_FAILED', { dryRun: true }, undefined, /^invalid dry run: give exactly one target/],
+    ['an opId that is not a safelisted query', 404, 'UNKNOWN_OPERATION', { dryRun: true, opId: `sha256:${'0'.repeat(64)}` }, undefined, /is not a safelisted query$/],
+  ] as const)('%s → %i %s', async (_label, status, code, body, signature, message) => {
     const raw = JSON.stringify({ tenant, ...body });
     const sig = signature === 'wrong' ? await signWebhook('another-secret-0123456789', raw) : signature;
     const res = await hook(raw, sig);

@@ -1,6 +1,7 @@
-import { ErrorCode, isDryRun, parsePurgeCommand, type PurgeCommand, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
+import { ErrorCode, isDryRun, parsePurgeCommandWith, type PurgeCommand, type PurgeDryRunRequest, type PurgeReceipt, type PurgeRequest, SIGNATURE_HEADER, verifyWebhook } from '@conductor/sdk';
 import { parseJsonOrUndefined } from '../cache/storable.ts';
 import type { EdgeContext } from '../context.ts';
+import { DRY_RUN_FORMS, PURGE_FORMS } from '../contracts/purge-request.ts';
 import { readTextLimited } from '../http/body.ts';
 import { EdgeError } from '../http/errors.ts';
 import { dryRunPurge } from './dry-run.ts';
@@ -59,7 +60,7 @@ async function verifiedJson(raw: string, signature: string | null, cx: EdgeConte
 
 /** A purge, or a dry run when the body has a `dryRun` member. */
 function parseCommand(json: unknown): PurgeCommand {
-  const parsed = parsePurgeCommand(json);
+  const parsed = parsePurgeCommandWith<PurgeRequest, PurgeDryRunRequest>({ purge: PURGE_FORMS, dryRun: DRY_RUN_FORMS }, json);
   if (!parsed.ok) throw new EdgeError(400, ErrorCode.VALIDATION_FAILED, `invalid ${parsed.problem}`);
   return parsed.command;
 }
