@@ -3,8 +3,8 @@
 // purge outbox is Node-only (node:sqlite) and lives behind its own entry, `@conductor/sdk/outbox`.
 export { canonicalJson } from './core/canonical-json.ts';
 export { documentId, sha256Hex, variablesHash } from './core/hash.ts';
-export { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, type SignatureCheck } from './core/webhook-signature.ts';
-export { PURGE_SECRET_MIN_LENGTH, PurgeSecretSchema } from './core/purge-secret.ts';
+export { PURGE_SECRET_MIN_LENGTH, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, signWebhook, verifyWebhook, type SignatureCheck } from './core/webhook-signature.ts';
+export { PurgeSecretSchema } from './core/purge-secret.ts';
 export {
   fieldPurgeId,
   FORWARDED_PURGE_ID_HEADER,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PURGE_SECRET_MIN_LENGTH, PurgeSecretSchema } from './purge-secret.ts';
+import { PurgeSecretSchema } from './purge-secret.ts';
+import { PURGE_SECRET_MIN_LENGTH } from './webhook-signature.ts';
 
 describe('PurgeSecretSchema', () => {
   it('takes a secret of at least 32 characters, such as the 64-hex-character dev secret', () => {

@@ -7,6 +7,12 @@ import { toHex } from './hash.ts';
  */
 export const SIGNATURE_HEADER = 'x-conductor-signature';
 export const REPLAY_WINDOW_SECONDS = 300;
+/**
+ * Shortest shared secret (PURGE_SIGNING_SECRET) every signer and verifier accepts: an HMAC-SHA256
+ * key shorter than the hash's 32-byte output weakens it (RFC 2104 §3); the generated dev secret is
+ * 64 hex characters. purge-secret.ts states it as a zod schema; this module stays zod-free for the edge.
+ */
+export const PURGE_SECRET_MIN_LENGTH = 32;
 
 const encoder = new TextEncoder();
 
