@@ -54,7 +54,7 @@ describe('ManifestSchema v1.0', () => {
   });
 
   const FIELDS = [...Object.keys(MANIFEST).map((k) => [k]), ['proofs', 'license'], ['proofs', 'purpose'], ['proofs', 'pii'], ['source', 'operation'], ['source', 'snapshot']];
-  it.each(FIELDS.map((path) => [path.join('.'), path]))('refuses a manifest without %s, naming it', (name, path) => {
+  it.each(FIELDS.map((path) => [path.join('.'), path] as const))('refuses a manifest without %s, naming it', (name, path) => {
     const field = path.at(-1)!;
     expect(problems(ManifestSchema, without(MANIFEST, path))).toEqual([`${name}: ${field} is required`]);
   });

@@ -55,7 +55,7 @@ describe('signManifest (RFC 7797 detached, unencoded payload)', () => {
     const [protectedHeader, , signature] = signed.signature.split('.');
     const input = new Uint8Array([...encoder.encode(`${protectedHeader}.`), ...manifestSigningInput(unsigned)]);
     const key = (await importJWK(secrets.publicJwk, 'EdDSA')) as CryptoKey;
-    expect(await crypto.subtle.verify('Ed25519', key, base64url.decode(signature!), input)).toBe(true);
+    expect(await crypto.subtle.verify('Ed25519', key, new Uint8Array(base64url.decode(signature!)), input)).toBe(true);
   });
 
   it('refuses to sign an invalid manifest or with a key that has no kid', async () => {
