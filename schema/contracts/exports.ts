@@ -67,7 +67,7 @@ export type ManifestChunk = z.infer<typeof ManifestChunkSchema>;
  */
 export const PiiFindingsSchema = z.strictObject({
   findings: z
-    .record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'PII type: lowercase letters, digits, "_"'), z.number().int().min(1))
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'PII type: letters, digits, "_" (e.g. "email", "EMAIL")'), z.number().int().min(1))
     .refine((counts) => Object.keys(counts).length > 0, 'findings must list at least one PII type'),
 });
 export type PiiFindings = z.infer<typeof PiiFindingsSchema>;

@@ -46,6 +46,15 @@ export async function assembleManifest(input: ManifestInput): Promise<UnsignedMa
   });
 }
 
+/**
+ * `proofs.pii` from the scan of the final chunks (counts by PII type): "none" only when that scan
+ * counted nothing, so no caller can write "none" over a finding.
+ */
+export function piiProof(finalScanCounts: Readonly<Record<string, number>>): UnsignedManifest['proofs']['pii'] {
+  const findings = Object.fromEntries(Object.entries(finalScanCounts).filter(([, count]) => count > 0));
+  return Object.keys(findings).length === 0 ? 'none' : { findings };
+}
+
 /** The manifest entry of a chunk held in memory (a streaming build may hash incrementally instead). */
 export async function describeChunk(bytes: Uint8Array): Promise<Pick<ManifestChunk, 'sha256' | 'size'>> {
   return { sha256: toHex(await sha256(bytes)), size: bytes.byteLength };
