@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSecrets, publicJwks, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 import type { Manifest, UnsignedManifest } from '@conductor/schema/contracts/exports';
 import { assembleManifest, describeChunk } from './assemble.ts';
-import { chunkInclusionProof, chunkTreeRoot, verifyChunkInclusion } from './chunk-proof.ts';
 import { signManifest } from './signature.ts';
 import { checkChunk, verifyExport, type ExportCheckFailure } from './verify.ts';
 
@@ -127,22 +126,9 @@ describe('verifyExport', () => {
   });
 });
 
-describe('checkChunk and chunk inclusion proofs', () => {
+describe('checkChunk', () => {
   it('accepts each chunk in its place and refuses an index outside the manifest', async () => {
     for (const [ix, bytes] of chunks.entries()) expect(await checkChunk(manifest, ix, bytes)).toBeNull();
     await expect(checkChunk(manifest, 5, chunks[0]!)).rejects.toThrow(RangeError);
-  });
-
-  it('proves each chunk against the signed root alone, and no chunk in another place', async () => {
-    const head = { merkleRoot: manifest.merkleRoot, treeSize: manifest.chunks.length };
-    expect(await chunkTreeRoot(manifest.chunks)).toBe(manifest.merkleRoot);
-    for (const entry of manifest.chunks) {
-      const proof = await chunkInclusionProof(manifest.chunks, entry.ix);
-      expect(proof).toMatchObject({ ix: entry.ix, treeSize: 5, root: manifest.merkleRoot });
-      expect(await verifyChunkInclusion(proof, entry.sha256, head)).toBe(true);
-      const elsewhere = manifest.chunks[(entry.ix + 1) % 5]!.sha256;
-      expect(await verifyChunkInclusion(proof, elsewhere, head)).toBe(false);
-      expect(await verifyChunkInclusion(proof, entry.sha256, { ...head, treeSize: 4 })).toBe(false);
-    }
   });
 });
