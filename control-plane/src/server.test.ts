@@ -1,10 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledJobs } from '@conductor/schema/jobs';
-import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { ensureDevSecrets, rotateSigningKey } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { startControlPlane, type RunningControlPlane } from './server.ts';
 import { PLATFORM_ADMIN } from './testing/app.ts';
+import { createTestDatabaseUrl } from './testing/database.ts';
 import { startTestControlPlane, type TestControlPlane } from './testing/control-plane.ts';
 
 let running: TestControlPlane;
@@ -24,6 +28,27 @@ describe('startControlPlane', () => {
     const secrets = await ensureDevSecrets(dataDir);
     const jwks = (await (await fetch(`${cp.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
     expect(jwks.keys.map((k) => k.kid)).toEqual([secrets.publicJwk.kid]);
+  });
+
+  // Export manifests signed with a retired key must still verify (docs/adr/0014).
+  it('serves retired signing keys after the current one once the key is rotated', async () => {
+    const rotatedDir = await mkdtemp(join(tmpdir(), 'conductor-cp-rotated-'));
+    const pg = await createTestDatabaseUrl();
+    try {
+      const before = await ensureDevSecrets(rotatedDir);
+      const after = await rotateSigningKey(rotatedDir);
+      const rotated = await startControlPlane({ port: 0, dataDir: rotatedDir, databaseUrl: pg?.url, pglitePath: 'memory://', seedDemo: false });
+      try {
+        const jwks = (await (await fetch(`${rotated.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string; d?: string }> };
+        expect(jwks.keys.map((k) => k.kid)).toEqual([after.publicJwk.kid, before.publicJwk.kid]);
+        expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+      } finally {
+        await rotated.close();
+      }
+    } finally {
+      await pg?.drop();
+      await rm(rotatedDir, { recursive: true, force: true });
+    }
   });
 
   it('seeds the demo tenants, safelist and invalidation map, and audits the seed', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { isLoopbackHost } from './admin/dev-mode.ts';
 import { createApp } from './app.ts';
-import { defaultDataDir, ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
+import { defaultDataDir, ensureDevSecrets, publicJwks } from '@conductor/schema/auth/dev-keys';
 import { parseConfig, ServerConfigSchema } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { backgroundJobs } from './scheduler/registry.ts';
@@ -50,7 +50,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     if (config.seedDemo) await seedDemoData(database.db);
     const app = createApp({
       db: database.db,
-      publicJwks: [secrets.publicJwk],
+      publicJwks: publicJwks(secrets),
       purgeSecret: secrets.purgeSecret,
       edgeUrl: config.edgeUrl,
       fetch: (input, init) => fetch(input, init),
