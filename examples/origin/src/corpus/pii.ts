@@ -36,15 +36,17 @@ const PHONE_FORMATS: readonly ((rng: RandomGenerator) => string)[] = [
   // US: NPA from a fixed set of real area codes, NXX 2–9 first digit, avoiding N11.
   (rng) => `(${pick(rng, ['201', '212', '303', '415', '617', '702'])}) ${int(rng, 2, 9)}${int(rng, 2, 9)}${int(rng, 0, 9)}-${digits(rng, 4)}`,
   (rng) => `+1 ${pick(rng, ['202', '312', '512', '646', '718'])}-${int(rng, 2, 9)}${int(rng, 2, 9)}${int(rng, 0, 9)}-${digits(rng, 4)}`,
-  // UK: Ofcom's drama ranges (020 7946 0xxx, 07700 900xxx).
+  // UK: Ofcom's drama range 020 7946 0xxx, and a mobile range in service (its drama mobiles,
+  // 07700 900xxx, are not valid numbers for a validating parser).
   (rng) => `020 7946 0${digits(rng, 3)}`,
-  (rng) => `+44 7700 900${digits(rng, 3)}`,
+  (rng) => `+44 7400 ${digits(rng, 6)}`,
   // DE: Berlin landline, mobile 015x.
   (rng) => `+49 30 ${int(rng, 2, 9)}${digits(rng, 7)}`,
   (rng) => `0151 ${digits(rng, 4)} ${digits(rng, 4)}`,
   // FR: Paris landline, mobile 06.
   (rng) => `01 ${int(rng, 40, 49)} ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)}`,
-  (rng) => `+33 6 ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)}`,
+  // (06 3x and 06 9x are only partly allocated, so the second digit avoids 3 and 9.)
+  (rng) => `+33 6 ${pick(rng, ['0', '1', '2', '4', '5', '6', '7', '8'])}${int(rng, 0, 9)} ${digits(rng, 2)} ${digits(rng, 2)} ${digits(rng, 2)}`,
   // IN: mobile 98xxx xxxxx.
   (rng) => `+91 98${digits(rng, 3)} ${digits(rng, 5)}`,
   (rng) => `+91 ${pick(rng, ['11', '22'])} ${int(rng, 2, 6)}${digits(rng, 3)} ${digits(rng, 4)}`,
