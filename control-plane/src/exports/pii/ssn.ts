@@ -11,9 +11,9 @@ const SSN = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
 export function findSsns(text: string): Finding[] {
   const found: Finding[] = [];
   for (const m of text.matchAll(SSN)) {
-    const [, area, , group, serial] = m as unknown as [string, string, string, string, string];
-    if (area === '000' || area === '666' || area[0] === '9' || group === '00' || serial === '0000') continue;
-    found.push({ type: 'ssn', start: m.index!, end: m.index! + m[0].length });
+    const area = m[1]!;
+    if (area === '000' || area === '666' || area.startsWith('9') || m[3] === '00' || m[4] === '0000') continue;
+    found.push({ type: 'ssn', start: m.index, end: m.index + m[0].length });
   }
   return found;
 }

@@ -1,5 +1,4 @@
-import { redact as redactText, type PiiType, type Scanner, scan as defaultScan } from '../pii/index.ts';
-import { emptyPiiReport, recordSentence, type PiiReport } from '../pii/report.ts';
+import { emptyPiiReport, recordSentence, redact as redactText, scan as defaultScan, type PiiReport, type PiiType, type Scanner } from '../pii/index.ts';
 import { summarise, type SourceDocument } from './summarise.ts';
 
 /**
