@@ -30,6 +30,7 @@ describe('corpus generator', () => {
 
   it('writes documents of several paragraphs that name their tenant and no other', () => {
     for (const doc of acme) {
+      expect(doc.body.startsWith('This acme case file concerns a ')).toBe(true);
       expect(doc.body.split('\n\n').length).toBeGreaterThanOrEqual(3);
       expect(doc.title).toContain('acme');
       expect(doc.body).toContain('acme');
@@ -43,7 +44,7 @@ describe('corpus generator', () => {
   });
 
   it('plants each type at its stated per-sentence rate (within five binomial standard deviations)', () => {
-    const sentences = acme.reduce((n, d) => n + d.sentenceCount, 0);
+    const sentences = acme.reduce((n, d) => n + d.plantSlots, 0);
     const counts = Object.fromEntries(PII_TYPES.map((t) => [t, 0])) as Record<PiiType, number>;
     for (const doc of acme) for (const p of doc.planted) counts[p.type]++;
     for (const type of PII_TYPES) {

@@ -14,8 +14,9 @@ export const DEFAULT_CORPUS_SEED = 20_261_201;
 export const DOCUMENTS_PER_TENANT = 3_000;
 
 /**
- * Per sentence, the probability that it carries one planted value of that type (at most one per
- * sentence). Tests hold the generated corpus to these within a binomial tolerance.
+ * Per drawn sentence (every sentence but a document's opening one), the probability that it
+ * carries one planted value of that type; at most one per sentence. Tests hold the generated
+ * corpus to these within a binomial tolerance.
  */
 export const PLANT_RATES: Readonly<Record<PiiType, number>> = {
   email: 0.03,
@@ -38,7 +39,8 @@ export interface CorpusDocument {
 /** A document plus what a test needs to check an export against it. */
 export interface GeneratedDocument extends CorpusDocument {
   index: number;
-  sentenceCount: number;
+  /** Sentences that drew for a planted value: all but the opening one, which names the tenant. */
+  plantSlots: number;
   /** Every planted value with its offsets in `body`. */
   planted: PlantedValue[];
 }
@@ -72,7 +74,7 @@ const PLAIN: readonly ((s: Slots) => string)[] = [
   (s) => `Analysts at ${s.tenant} linked the ${s.topic} to an earlier ${s.artifact}.`,
   (s) => `The ${s.topic} ${s.artifact} shows activity near ${s.place} over ${s.n} days.`,
   (s) => `A second ${s.artifact} on the ${s.topic} came from the ${s.team}.`,
-  (s) => `${capitalise(s.tenant)} investigators marked the ${s.topic} for follow-up by the ${s.team}.`,
+  (s) => `Investigators at ${s.tenant} marked the ${s.topic} for follow-up by the ${s.team}.`,
   (s) => `Records from ${s.place} do not match the ${s.topic} ${s.artifact}.`,
   (s) => `The ${s.team} asked ${s.tenant} for the original ${s.artifact}.`,
   (s) => `No further ${s.topic} activity was logged after day ${s.n}.`,
@@ -106,11 +108,13 @@ export function generateDocument(tenant: string, index: number, seed = DEFAULT_C
 
   const planted: PlantedValue[] = [];
   const paragraphs: string[] = [];
+  // Every document names its tenant verbatim at least once, whatever the draws.
+  const opening = `This ${tenant} case file concerns a ${topic}.`;
   let length = 0;
-  let sentenceCount = 0;
+  let plantSlots = 0;
   for (let p = int(3, 5); p > 0; p--) {
-    const sentences: string[] = [];
-    let at = length + (paragraphs.length > 0 ? 2 : 0);
+    const sentences: string[] = paragraphs.length === 0 ? [opening] : [];
+    let at = length + (paragraphs.length > 0 ? 2 : 0) + (sentences.length > 0 ? opening.length : 0);
     for (let n = int(3, 6); n > 0; n--) {
       if (sentences.length > 0) at += 1;
       const type = drawPlant(rng);
@@ -120,13 +124,13 @@ export function generateDocument(tenant: string, index: number, seed = DEFAULT_C
         const value = PLANTERS[type](rng);
         const [before, after] = CARRIERS[type](s, value);
         planted.push({ type, value, start: at + before.length, end: at + before.length + value.length });
-        sentence = capitalise(before === '' ? `${value}${after}` : `${before}${value}${after}`);
+        sentence = `${before}${value}${after}`;
       } else {
         sentence = pick(PLAIN)(slots());
       }
       sentences.push(sentence);
       at += sentence.length;
-      sentenceCount++;
+      plantSlots++;
     }
     paragraphs.push(sentences.join(' '));
     length = at;
@@ -137,7 +141,7 @@ export function generateDocument(tenant: string, index: number, seed = DEFAULT_C
     title: `${tenant} case ${index}: ${topic} ${pick(ARTIFACTS)}`,
     body: paragraphs.join('\n\n'),
     updatedAt: new Date(SEED_EPOCH_MS + index * 3_600_000).toISOString(),
-    sentenceCount,
+    plantSlots,
     planted,
   };
 }
@@ -150,8 +154,4 @@ function drawPlant(rng: RandomGenerator): PiiType | null {
     if (u < 0) return type;
   }
   return null;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
