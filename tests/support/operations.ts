@@ -21,4 +21,5 @@ export const OPS = {
   Relationships: op('Relationships'),
   UpdateEntity: op('UpdateEntity'),
   LinkEntities: op('LinkEntities'),
+  Documents: op('Documents'),
 };

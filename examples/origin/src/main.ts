@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   ORIGIN_PURGE_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   /** Between signed purge-backlog reports to CONTROL_PLANE_URL (the outbox's pending and refused purges per tenant). */
   ORIGIN_BACKLOG_REPORT_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** The `documents` corpus: its seed and documents per tenant (defaults in src/corpus/generate.ts). */
+  ORIGIN_CORPUS_SEED: z.coerce.number().int().min(0).max(0xffff_ffff).optional(),
+  ORIGIN_CORPUS_DOCUMENTS: z.coerce.number().int().min(0).max(1_000_000).optional(),
 });
 
 // The purge outbox loads node:sqlite; its ExperimentalWarning is known. Every other warning still prints.
@@ -44,6 +47,7 @@ const origin = await startOrigin({
   purgeWaitMs: env.ORIGIN_PURGE_WAIT_MS,
   controlPlaneUrl: env.CONTROL_PLANE_URL,
   backlogReportIntervalMs: env.ORIGIN_BACKLOG_REPORT_MS,
+  corpus: { seed: env.ORIGIN_CORPUS_SEED, total: env.ORIGIN_CORPUS_DOCUMENTS },
 });
 console.log(`origin listening on ${origin.url}/graphql (latency ${env.ORIGIN_LATENCY_MS} ms, purges to ${env.EDGE_URL})`);
 

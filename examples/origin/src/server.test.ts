@@ -9,6 +9,7 @@ import { JWT_ALG, JWT_AUDIENCE, JWT_ISSUER } from '@conductor/schema/contracts/a
 import { documentId, fieldPurgeId, FORWARDED_PURGE_ID_HEADER, FORWARDED_PURGE_SIGNATURE_HEADER, newForwardedPurgeId, OUTBOX_BACKLOG_PATH, signForwardedPurgeId } from '@conductor/sdk';
 import { startPurgeReceiver, type PurgeReceiver } from '@conductor/sdk/testing';
 import manifest from '../persisted-operations.json' with { type: 'json' };
+import { corpusSnapshot, DOCUMENTS_PER_TENANT, generateDocument } from './corpus/generate.ts';
 import { startJwksServer } from './testing/jwks-server.ts';
 import { startOrigin, type RunningOrigin } from './server.ts';
 
@@ -61,6 +62,7 @@ describe('persisted operations', () => {
     Relationships: { entityId: '7' },
     UpdateEntity: { id: '9', name: 'Persisted rename' },
     LinkEntities: { from: '1', to: '2', kind: 'observes' },
+    Documents: { first: 2 },
   };
 
   it.each(manifest.operations.map((op) => [op.name, op] as const))('%s: the manifest id is the sha256 of its document', async (_name, op) => {
@@ -224,6 +226,62 @@ describe('responses', () => {
     const res = await fetch(`${origin.url}/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('documents (the export corpus)', () => {
+  interface Page {
+    nodes: { id: string; title: string; body: string; updatedAt: string }[];
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    totalCount: number;
+    snapshot: string;
+  }
+  const page = async (token: string, variables: Record<string, unknown>) => {
+    const res = await gql(token, doc('Documents'), variables);
+    return { ...res, page: res.body.data?.documents as Page };
+  };
+
+  it('pages through every document of the token’s tenant exactly once, in order', async () => {
+    const ids: string[] = [];
+    let after: string | null = null;
+    let requests = 0;
+    for (;;) {
+      const { status, page: p } = await page(acme, { after, first: 200 });
+      expect(status).toBe(200);
+      requests++;
+      for (const d of p.nodes) {
+        expect(d.title).toContain('acme');
+        expect(d.body).toContain('acme');
+        expect(d.body).not.toContain('globex');
+      }
+      ids.push(...p.nodes.map((d) => d.id));
+      after = p.pageInfo.endCursor;
+      if (!p.pageInfo.hasNextPage) break;
+    }
+    expect(requests).toBe(Math.ceil(DOCUMENTS_PER_TENANT / 200));
+    expect(new Set(ids).size).toBe(DOCUMENTS_PER_TENANT);
+    expect(ids[0]).toBe('doc-00001');
+    expect(ids.at(-1)).toBe(`doc-${String(DOCUMENTS_PER_TENANT).padStart(5, '0')}`);
+  });
+
+  it('serves the generator’s documents for the tenant in the token, and names the snapshot', async () => {
+    const { page: a } = await page(acme, { first: 3 });
+    const { page: g } = await page(globex, { first: 3 });
+    const expected = generateDocument('acme', 2);
+    expect(a.nodes[1]).toEqual({ id: expected.id, title: expected.title, body: expected.body, updatedAt: expected.updatedAt });
+    expect(g.nodes[1]!.body).toBe(generateDocument('globex', 2).body);
+    expect(a).toMatchObject({ totalCount: DOCUMENTS_PER_TENANT, snapshot: corpusSnapshot() });
+  });
+
+  it('is never stored by a cache: raw documents carry personal data', async () => {
+    expect((await page(acme, { first: 1 })).cacheControl).toBe('no-store');
+  });
+
+  it('refuses a forged cursor and an oversized page as bad input', async () => {
+    const forged = await page(acme, { after: 'bm9wZQ', first: 1 });
+    expect(forged.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    const big = await page(acme, { first: 201 });
+    expect(big.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 

@@ -57,6 +57,8 @@ export interface OriginOptions {
   controlPlaneUrl?: string;
   /** Between backlog reports; default 60 s. */
   backlogReportIntervalMs?: number;
+  /** The `documents` corpus: seed and documents per tenant (defaults in src/corpus/generate.ts). */
+  corpus?: { seed?: number; total?: number };
   /** Names this outbox in the reports; default `example-origin@<host>:<port>`, stable across restarts on the same port. */
   backlogSource?: string;
 }
@@ -105,7 +107,7 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
   const stats = new StatsCounter(() => outbox.stats());
 
   const yoga = createYoga<OriginContext>({
-    schema: createOriginSchema({ store: new GraphStore(), afterWrite: createPurgeAfterWrite(outbox, options.purgeWaitMs ?? 2_000, stats, log) }),
+    schema: createOriginSchema({ store: new GraphStore(), corpus: options.corpus, afterWrite: createPurgeAfterWrite(outbox, options.purgeWaitMs ?? 2_000, stats, log) }),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: false,
     landingPage: false,
@@ -123,7 +125,7 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
       headerValue(req.headers[FORWARDED_PURGE_ID_HEADER]),
       headerValue(req.headers[FORWARDED_PURGE_SIGNATURE_HEADER]),
     );
-    const context: OriginContext = { claims: auth.claims, state: { private: false, purges: [] }, forwardedPurgeId };
+    const context: OriginContext = { claims: auth.claims, state: { private: false, noStore: false, purges: [] }, forwardedPurgeId };
     const enqueuedAt = performance.now();
     let serverTiming: string | undefined;
     const response = await gate(async () => {
@@ -138,7 +140,7 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
     });
     const headers = new Headers(response.headers);
     if (serverTiming) headers.set('server-timing', serverTiming);
-    headers.set('cache-control', cacheControl(response.status, context.state.private));
+    headers.set('cache-control', cacheControl(response.status, context.state));
     const body = Buffer.from(await response.arrayBuffer());
     headers.set('content-length', String(body.length));
     res.writeHead(response.status, Object.fromEntries(headers));
@@ -213,8 +215,9 @@ export async function startOrigin(options: OriginOptions): Promise<RunningOrigin
 
 // Only a successful, non-personal answer may be shared; a 200 with `errors` stays public on purpose,
 // so the edge's own "never cache errors" rule is what keeps it out of the cache.
-function cacheControl(status: number, personal: boolean): string {
-  if (personal) return PRIVATE_CACHE_CONTROL;
+function cacheControl(status: number, state: { private: boolean; noStore?: boolean }): string {
+  if (state.private) return PRIVATE_CACHE_CONTROL;
+  if (state.noStore) return 'no-store';
   return status >= 200 && status < 300 ? PUBLIC_CACHE_CONTROL : 'no-store';
 }
 

@@ -13,6 +13,8 @@ export type PurgeOutcome =
 export interface RequestState {
   /** Set when per-user data was resolved: the response must not be stored by shared caches. */
   private: boolean;
+  /** Set when the answer must not be stored by any cache (raw documents with personal data); absent = false. */
+  noStore?: boolean;
   purges: PurgeOutcome[];
 }
 

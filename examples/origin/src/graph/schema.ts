@@ -2,6 +2,7 @@
 // instance Yoga uses, so Yoga recognises it as a client error instead of masking it.
 import type { GraphQLResolveInfo } from 'graphql';
 import { createGraphQLError, createSchema } from 'graphql-yoga';
+import { documentsPage, InvalidPageError } from '../corpus/page.ts';
 import type { OriginContext } from './context.ts';
 import { InvalidInputError, NotFoundError, type GraphStore } from './store.ts';
 
@@ -25,6 +26,28 @@ export const typeDefs = /* GraphQL */ `
     tenant: String!
   }
 
+  "One of the tenant's investigation documents (src/corpus: generated from a seed, with planted PII)."
+  type Document {
+    id: ID!
+    title: String!
+    body: String!
+    updatedAt: String!
+  }
+
+  type PageInfo {
+    "Pass as \`after\` for the next page; null on an empty first page."
+    endCursor: String
+    hasNextPage: Boolean!
+  }
+
+  type DocumentPage {
+    nodes: [Document!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+    "The corpus version and seed the pages come from."
+    snapshot: String!
+  }
+
   type Query {
     entity(id: ID!): Entity
     "Default 20, at most 100."
@@ -32,6 +55,8 @@ export const typeDefs = /* GraphQL */ `
     relationships(entityId: ID!): [Relationship!]!
     "Per-user: a response that selects it is private, no-store."
     viewer: Viewer!
+    "The tenant's documents in id order. first: default 50, at most 200. Raw source with PII: always no-store."
+    documents(after: String, first: Int): DocumentPage!
   }
 
   type Mutation {
@@ -42,6 +67,8 @@ export const typeDefs = /* GraphQL */ `
 
 export interface SchemaDeps {
   store: GraphStore;
+  /** The corpus behind `documents`: its seed and size per tenant (defaults in src/corpus/generate.ts). */
+  corpus?: { seed?: number; total?: number };
   /**
    * Runs after a successful write, before the mutation answers, so a later read is fresh.
    * `responseKey` names the root field in the answer (alias or name): with the edge's forwarded
@@ -50,7 +77,7 @@ export interface SchemaDeps {
   afterWrite(context: OriginContext, op: string, variables: Record<string, unknown>, responseKey: string): Promise<void>;
 }
 
-export function createOriginSchema({ store, afterWrite }: SchemaDeps) {
+export function createOriginSchema({ store, afterWrite, corpus = {} }: SchemaDeps) {
   const graphOf = (ctx: OriginContext) => store.tenant(ctx.claims.tenant);
 
   return createSchema<OriginContext>({
@@ -68,6 +95,12 @@ export function createOriginSchema({ store, afterWrite }: SchemaDeps) {
         viewer: (_: unknown, _args: unknown, ctx: OriginContext) => {
           ctx.state.private = true;
           return { sub: ctx.claims.sub, tenant: ctx.claims.tenant };
+        },
+        documents: (_: unknown, args: { after?: string | null; first?: number | null }, ctx: OriginContext) => {
+          // Raw documents carry personal data; a shared copy at the edge would be one more place it
+          // lives, outside any export's PII scan. Exports read each page once, so no hit is lost.
+          ctx.state.noStore = true;
+          return guard(() => documentsPage(ctx.claims.tenant, args, corpus));
         },
       },
       Mutation: {
@@ -92,7 +125,7 @@ function guard<T>(run: () => T): T {
     return run();
   } catch (err) {
     if (err instanceof NotFoundError) throw createGraphQLError(err.message, { extensions: { code: 'NOT_FOUND' } });
-    if (err instanceof InvalidInputError) throw createGraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (err instanceof InvalidInputError || err instanceof InvalidPageError) throw createGraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
     throw err;
   }
 }

@@ -121,7 +121,7 @@ export class GraphStore {
 }
 
 /** FNV-1a, 32 bit: a tiny stable hash so the seed does not depend on Math.random. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
