@@ -7,16 +7,16 @@ import { BlobRangeError, type BlobStore } from './store.ts';
  * so it needs no fresh store per test and holds whatever storage isolation the runtime gives.
  */
 
-export async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+export async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await new Response(body).arrayBuffer());
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // Deterministic bytes with every octet value, so nothing text-shaped is assumed.
-function bytesOf(length: number, seed = 1): Uint8Array {
+function bytesOf(length: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < length; i++) {

@@ -35,7 +35,7 @@ export interface ResumePoint<C> {
 export interface PackedChunk<C> {
   ix: number;
   /** Exactly chunkSize bytes, except for the last chunk. Owned by the receiver. */
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** Where the chunk after this one starts. */
   next: ResumePoint<C>;
 }
