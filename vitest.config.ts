@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `workers` runs inside workerd (Cloudflare's pool); `node` runs the control plane,
-// origin, SDK and the cross-process suites under tests/. `npm run test:pg` reruns `node` on PostgreSQL.
+// Three projects: `workers` (the edge) and `control-plane-workerd` (the control plane's
+// `*.workerd.test.ts`) run inside workerd (Cloudflare's pool); `node` runs the control plane, origin,
+// SDK and the cross-process suites under tests/. `npm run test:pg` reruns `node` on PostgreSQL.
 export default defineConfig({
   test: {
     projects: [
       'workers/edge/vitest.config.ts',
+      'control-plane/vitest.workerd.config.ts',
       {
         test: {
           name: 'node',
@@ -17,7 +19,7 @@ export default defineConfig({
             'examples/**/*.test.ts',
             'tests/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**'],
+          exclude: ['**/node_modules/**', '**/*.workerd.test.ts'],
           setupFiles: ['tests/support/node-setup.ts'],
           // Vite resolves our `graphql` imports to graphql's ESM build while Node would load graphql-http's
           // own import of it as CommonJS: two copies of graphql-js, whose schemas refuse each other.

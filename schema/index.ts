@@ -6,3 +6,4 @@ export * from './metrics.ts';
 export * from './catalog.ts';
 export * from './jobs.ts';
 export * from './alerts.ts';
+export * from './exports.ts';

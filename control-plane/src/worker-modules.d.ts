@@ -11,3 +11,8 @@ declare module '*.cedarschema' {
   const text: string;
   export default text;
 }
+// The bindings of the Worker a `*.workerd.test.ts` runs in (control-plane/vitest.workerd.config.ts):
+// typed as unknown here, because the control plane is checked against Node's types, not workerd's.
+declare module 'cloudflare:workers' {
+  export const env: Readonly<Record<string, unknown>>;
+}

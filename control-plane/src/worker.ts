@@ -10,6 +10,7 @@ import { createApp } from './app.ts';
 import { installPolicySource } from './auth/cedar.ts';
 import { MetricsRetentionDaysSchema } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { R2BucketBinding } from './exports/blobs/r2.ts';
 import { backgroundJobs } from './scheduler/registry.ts';
 import { runDueJobs } from './scheduler/runner.ts';
 
@@ -36,6 +37,11 @@ const WorkerEnvSchema = z.object({
   PURGE_SIGNING_SECRET: PurgeSecretSchema,
   EDGE_URL: z.url({ protocol: /^https?$/ }),
   METRICS_RETENTION_DAYS: MetricsRetentionDaysSchema,
+  /** The R2 bucket of export chunks (wrangler.toml `[[r2_buckets]]`), the blob store `r2BlobStore` wraps. */
+  EXPORTS: z.custom<R2BucketBinding>(
+    (value) => typeof value === 'object' && value !== null && ['get', 'put', 'head', 'delete', 'list'].every((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
+    'EXPORTS must be an R2 bucket binding ([[r2_buckets]] in control-plane/wrangler.toml)',
+  ),
   /**
    * Local development and tests only: `host:port` of a WebSocket→TCP relay on loopback
    * (control-plane/src/db/ws-relay.ts) in front of a database without Neon's own proxy. Unset in

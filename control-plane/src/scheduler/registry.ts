@@ -1,10 +1,16 @@
 import { alertEvaluationJob } from '../alerts/job.ts';
+import { exportBuildJob, type ExportBuildJobOptions } from '../exports/build/job.ts';
 import { metricsRetentionJob } from '../metrics/retention.ts';
 import type { Job } from './job.ts';
 
 export interface JobsConfig {
   /** METRICS_RETENTION_DAYS. */
   metricsRetentionDays: number;
+  /**
+   * The export build (`exports.build`): its blob store, the lines of an export and the step that
+   * assembles a built one. Registered once a runtime supplies them.
+   */
+  exports?: ExportBuildJobOptions;
 }
 
 /**
@@ -13,5 +19,5 @@ export interface JobsConfig {
  * only ask "what is due?".
  */
 export function backgroundJobs(config: JobsConfig): Job[] {
-  return [metricsRetentionJob(config.metricsRetentionDays), alertEvaluationJob()];
+  return [metricsRetentionJob(config.metricsRetentionDays), alertEvaluationJob(), ...(config.exports ? [exportBuildJob(config.exports)] : [])];
 }

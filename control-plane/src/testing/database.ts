@@ -3,6 +3,12 @@ import { openDatabase, prepareNeonTransport, type OpenedDatabase } from '../db/c
 import { startWsRelay } from '../db/ws-relay.ts';
 import { servePgliteWire } from './pglite-wire.ts';
 
+/**
+ * Opens (and migrates) a database by location, for tests whose processes take turns on one: a
+ * PGlite directory a killed child leaves behind, or a URL from createTestDatabaseUrl.
+ */
+export { openDatabase };
+
 export interface TestDatabaseUrl {
   url: string;
   drop(): Promise<void>;

@@ -1,0 +1,83 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { dataExports, exportChunks } from '@conductor/schema/exports';
+import type { Db } from '../db/client.ts';
+
+export type ExportRow = typeof dataExports.$inferSelect;
+export type NewExportRow = typeof dataExports.$inferInsert;
+export type ExportChunkRow = typeof exportChunks.$inferSelect;
+export type NewExportChunkRow = typeof exportChunks.$inferInsert;
+
+export async function insertExport(db: Db, row: NewExportRow): Promise<ExportRow> {
+  const [inserted] = await db.insert(dataExports).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+export async function getExport(db: Db, exportId: string): Promise<ExportRow | undefined> {
+  const [row] = await db.select().from(dataExports).where(eq(dataExports.exportId, exportId));
+  return row;
+}
+
+/** Exports whose chunks are still being written, oldest first (the order the build job serves them). */
+export function listBuildingExports(db: Db, limit: number): Promise<ExportRow[]> {
+  return db
+    .select()
+    .from(dataExports)
+    .where(eq(dataExports.status, 'building'))
+    .orderBy(asc(dataExports.createdAt), asc(dataExports.exportId))
+    .limit(limit);
+}
+
+/** An export's chunk rows in index order: the leaves of its Merkle tree. */
+export function listExportChunks(db: Db, exportId: string): Promise<ExportChunkRow[]> {
+  return db.select().from(exportChunks).where(eq(exportChunks.exportId, exportId)).orderBy(asc(exportChunks.ix));
+}
+
+export async function lastExportChunk(db: Db, exportId: string): Promise<ExportChunkRow | undefined> {
+  const [row] = await db.select().from(exportChunks).where(eq(exportChunks.exportId, exportId)).orderBy(desc(exportChunks.ix)).limit(1);
+  return row;
+}
+
+export type RecordChunkOutcome =
+  | { outcome: 'recorded' }
+  /** A row for this index existed already (another runner stored it): never rewritten. */
+  | { outcome: 'exists'; row: ExportChunkRow }
+  /** The export left `building` (published, failed): it takes no more chunks. */
+  | { outcome: 'not-building'; status: ExportRow['status'] | undefined };
+
+/**
+ * Records a stored chunk, in one short transaction that first locks the export's row: a chunk is
+ * only added while the export is `building`, and publication (which moves it on under the same
+ * lock) therefore sees every chunk there will ever be.
+ */
+export function recordExportChunk(db: Db, chunk: NewExportChunkRow): Promise<RecordChunkOutcome> {
+  return db.transaction(async (tx) => {
+    const [exp] = await tx.select({ status: dataExports.status }).from(dataExports).where(eq(dataExports.exportId, chunk.exportId)).for('update');
+    if (exp?.status !== 'building') return { outcome: 'not-building', status: exp?.status };
+    const inserted = await tx.insert(exportChunks).values(chunk).onConflictDoNothing().returning({ ix: exportChunks.ix });
+    if (inserted.length === 1) return { outcome: 'recorded' };
+    const [row] = await tx
+      .select()
+      .from(exportChunks)
+      .where(and(eq(exportChunks.exportId, chunk.exportId), eq(exportChunks.ix, chunk.ix)));
+    if (!row) throw new Error(`chunk ${chunk.exportId}/${chunk.ix} conflicted but is not there`);
+    return { outcome: 'exists', row };
+  });
+}
+
+/**
+ * Fails a build for good: the export leaves `building` with its reason, and its chunk rows go
+ * (their blobs are deleted by the caller after this commits). False when it was no longer building.
+ */
+export function failExport(db: Db, exportId: string, failure: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const failed = await tx
+      .update(dataExports)
+      .set({ status: 'failed', failure })
+      .where(and(eq(dataExports.exportId, exportId), eq(dataExports.status, 'building')))
+      .returning({ exportId: dataExports.exportId });
+    if (failed.length === 0) return false;
+    await tx.delete(exportChunks).where(eq(exportChunks.exportId, exportId));
+    return true;
+  });
+}
