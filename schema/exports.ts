@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { oneOf } from './checks.ts';
+import { EXPORT_KINDS, EXPORT_STATUSES, MAX_CHUNK_SIZE } from './contracts/exports.ts';
 import { tenants } from './tenants.ts';
 
 /*
@@ -10,15 +11,6 @@ import { tenants } from './tenants.ts';
  * sets its manifest, Merkle root and size and moves it to `pending_review` in one transaction:
  * until then it does not exist to readers.
  */
-
-export const EXPORT_KINDS = ['extractive-summary'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
-
-export const EXPORT_STATUSES = ['building', 'pending_review', 'approved', 'rejected', 'failed'] as const;
-export type ExportStatus = (typeof EXPORT_STATUSES)[number];
-
-/** Largest chunk: a build holds one chunk in memory, and a Worker has 128 MB in all. */
-export const MAX_EXPORT_CHUNK_SIZE = 64 * 1024 * 1024;
 
 // Not `exports`: drizzle-kit loads this file as CommonJS, where that name is taken.
 export const dataExports = pgTable(
@@ -59,7 +51,7 @@ export const dataExports = pgTable(
     check('exports_status_check', oneOf(t.status, EXPORT_STATUSES)),
     check('exports_proofs_check', sql`length(${t.license}) > 0 and cardinality(${t.purpose}) >= 1 and array_position(${t.purpose}, '') is null`),
     check('exports_max_documents_check', sql`${t.maxDocuments} is null or ${t.maxDocuments} >= 1`),
-    check('exports_chunk_size_check', sql`${t.chunkSize} between 1 and ${sql.raw(String(MAX_EXPORT_CHUNK_SIZE))}`),
+    check('exports_chunk_size_check', sql`${t.chunkSize} between 1 and ${sql.raw(String(MAX_CHUNK_SIZE))}`),
     // Published (manifest, root and size together) exactly when the build got past `building` and did not fail.
     check(
       'exports_published_check',
@@ -101,7 +93,7 @@ export const exportChunks = pgTable(
     primaryKey({ columns: [t.exportId, t.ix] }),
     check('export_chunks_ix_check', sql`${t.ix} >= 0`),
     check('export_chunks_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
-    check('export_chunks_size_check', sql`${t.size} between 1 and ${sql.raw(String(MAX_EXPORT_CHUNK_SIZE))}`),
+    check('export_chunks_size_check', sql`${t.size} between 1 and ${sql.raw(String(MAX_CHUNK_SIZE))}`),
     check('export_chunks_cursor_offset_check', sql`${t.cursorOffset} >= 0`),
   ],
 );

@@ -23,8 +23,11 @@ export const MANIFEST_VERSION = '1.0';
 export const EXPORT_CONTENT_TYPE = 'application/jsonl';
 export const EXPORT_HASH_ALG = 'sha-256';
 
-/** Largest chunk a manifest may declare: a chunk is hashed and checked whole, so it bounds memory. */
-export const MAX_CHUNK_SIZE = 256 * 1024 * 1024;
+/**
+ * Largest chunk a manifest may declare: a chunk is built, hashed and checked whole, so it bounds
+ * memory, and a build in a Worker has 128 MB in all. The tables check the same bound.
+ */
+export const MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
 /**
  * A message that names the field when it is absent, so a 400 says which one is missing rather
