@@ -31,7 +31,7 @@ const cases: Case[] = [
   ['whole as a range: bytes=0-99', { range: 'bytes=0-99' }, partial(0, 99)],
   ['last byte: bytes=-1', { range: 'bytes=-1' }, partial(99, 99)],
   ['suffix: bytes=-10', { range: 'bytes=-10' }, partial(90, 99)],
-  ['suffix longer than the representation is the whole (§14.1.3)', { range: 'bytes=-500' }, partial(0, 99)],
+  ['suffix longer than the representation is the whole (§14.1.1)', { range: 'bytes=-500' }, partial(0, 99)],
   ['empty suffix bytes=-0 is unsatisfiable', { range: 'bytes=-0' }, unsatisfiable()],
   ['start at size: bytes=100- is unsatisfiable', { range: 'bytes=100-' }, unsatisfiable()],
   ['start past size: bytes=150-200 is unsatisfiable', { range: 'bytes=150-200' }, unsatisfiable()],

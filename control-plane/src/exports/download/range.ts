@@ -58,7 +58,7 @@ export type FullReason =
   | 'range-unit'
   /** More than one range: answered whole, see decideRange. */
   | 'multiple-ranges'
-  /** A non-zero suffix of an empty representation: satisfiable (§14.1.3) yet not expressible as a Content-Range. */
+  /** A non-zero suffix of an empty representation: satisfiable (§14.1.1) yet not expressible as a Content-Range. */
   | 'empty-suffix';
 
 export type RangeDecision =
@@ -109,6 +109,9 @@ export function decideRange(request: RangeRequest): RangeDecision {
   const conditional = ifRange !== null;
   if (conditional && ifRange.trim() !== request.etag) return full('if-range-mismatch');
 
+  // range-parser ^2 (jshttp, as used by send/Express) follows the ABNF: digits only, a reversed
+  // range flagged invalid, an oversized suffix clamped to the whole, empty list elements skipped.
+  // 1.x parsed with parseInt and called a reversed range or an oversized suffix unsatisfiable.
   const parsed = parseRange(size, range);
   if (parsed.type === '') return full('range-invalid');
   // range-parser lower-cases the unit: units compare case-insensitively (§14.1).
@@ -121,7 +124,7 @@ export function decideRange(request: RangeRequest): RangeDecision {
   const [only] = parsed.ranges;
   if (only === undefined) {
     if (unsatisfiable) return { status: 416, contentRange: `bytes */${size}` };
-    // range-parser drops a non-zero suffix of an empty file without flagging it: §14.1.3 calls it
+    // range-parser drops a non-zero suffix of an empty file without flagging it: §14.1.1 calls it
     // satisfiable, but "bytes a-b/0" cannot be written, so the (empty) whole is the answer.
     return full('empty-suffix');
   }
