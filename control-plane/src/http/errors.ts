@@ -6,10 +6,13 @@ import { ErrorCode, type ErrorBody } from '@conductor/sdk';
 /** The one error type route code throws: an HTTP status plus a machine code from the shared taxonomy. */
 export class ApiError extends HTTPException {
   readonly code: ErrorCode;
+  /** Header fields the status itself requires, e.g. the Content-Range a 416 must carry (RFC 9110 §15.5.17). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string) {
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
     super(status, { message });
     this.code = code;
+    this.headers = headers;
     this.name = 'ApiError';
   }
 }
@@ -30,8 +33,10 @@ export function onError(err: Error, c: Context): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? '';
   let status: ContentfulStatusCode = 500;
   let body: ErrorBody['error'];
+  let headers: Record<string, string> = {};
   if (err instanceof ApiError) {
     status = err.status;
+    headers = { ...err.headers };
     body = { code: err.code, message: err.message, requestId };
   } else if (err instanceof HTTPException) {
     status = err.status;
@@ -40,7 +45,7 @@ export function onError(err: Error, c: Context): Response {
     console.error(`[control-plane] ${requestId} unhandled error`, err);
     body = { code: ErrorCode.INTERNAL, message: 'internal error', requestId };
   }
-  return c.json({ error: body } satisfies ErrorBody, status);
+  return c.json({ error: body } satisfies ErrorBody, status, headers);
 }
 
 export function notFound(c: Context): Response {

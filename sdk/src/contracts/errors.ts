@@ -34,6 +34,8 @@ export const ErrorCode = {
   UNKNOWN_OPERATION: 'UNKNOWN_OPERATION',
   UNDECLARED_VARIABLE: 'UNDECLARED_VARIABLE',
   NOT_FOUND: 'NOT_FOUND',
+  /** 416: a byte range that starts at or past the end of the representation (RFC 9110 §15.5.17). */
+  RANGE_NOT_SATISFIABLE: 'RANGE_NOT_SATISFIABLE',
   /** A catalog op or service names a service that is not in the catalog. */
   UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
   CONFLICT: 'CONFLICT',
