@@ -21,6 +21,8 @@ describe('seedCachePolicy', () => {
     expect(
       operations.map((o) => [o.name, o.operationType, o.ttlSeconds, o.staleWhileRevalidateSeconds, o.staleIfErrorSeconds, o.cachingEnabled, o.scope, o.variables]),
     ).toEqual([
+      // Raw documents carry personal data: TTL 0, so the edge passes them through uncached.
+      ['Documents', 'query', 0, 0, 0, true, 'tenant', ['after', 'first']],
       ['Entities', 'query', 30, 30, 300, true, 'tenant', ['limit']],
       ['EntityById', 'query', 60, 30, 300, true, 'tenant', ['id']],
       ['LinkEntities', 'mutation', 0, 0, 0, true, 'tenant', ['from', 'to', 'kind']],
