@@ -260,10 +260,16 @@ export function decide<A extends Action>(principal: Principal, action: A, resour
   return evaluate(principal, action, resource, ...context).allowed;
 }
 
-/** The notes of the given policy ids, in that order. */
+/**
+ * The notes of the given policy ids, in file order: Cedar reports its determining policies as a
+ * set, in an order that shifts whenever the policy set changes, and a 403 should read the same
+ * from one release to the next.
+ */
 export function notesOf(ids: string[]): PolicyNote[] {
   const { notes } = ensureCompiled();
-  return ids.map((id) => notes.get(id) ?? { id, effect: 'permit', advice: undefined });
+  const wanted = new Set(ids);
+  const unknown = ids.filter((id) => !notes.has(id)).map((id): PolicyNote => ({ id, effect: 'permit', advice: undefined }));
+  return [...[...notes.values()].filter((note) => wanted.has(note.id)), ...unknown];
 }
 
 /**
