@@ -35,6 +35,8 @@ export interface TenantResource {
   id: string;
   allowedLicenses?: readonly string[];
 }
+/** A tenant with its licences loaded (tenants/queries.ts getLicensedTenant): what `createExport` is asked about. */
+export type LicensedTenant = TenantResource & { allowedLicenses: readonly string[] };
 export interface PlatformResource {
   type: 'Platform';
 }
@@ -54,7 +56,7 @@ export type Resource = TenantResource | PlatformResource | ExportResource;
  * take a tenant or the platform.
  */
 export type ResourceFor<A extends Action> = A extends 'createExport'
-  ? TenantResource & { allowedLicenses: readonly string[] }
+  ? LicensedTenant
   : A extends 'reviewExport' | 'downloadExport'
     ? ExportResource
     : A extends 'switchExports'
