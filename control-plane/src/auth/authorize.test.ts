@@ -119,6 +119,13 @@ describe('exports', () => {
     expect(() => authorizeAs(user({ roles: ['platform-admin'], scopes: ['admin.write'] }), 'switchExports', PLATFORM)).not.toThrow();
   });
 
+  it('asks createExport about a tenant whose licences were loaded: the type demands them, and Cedar denies without them', () => {
+    // @ts-expect-error a Tenant without allowedLicenses (tenants/queries.ts getLicensedTenant loads them)
+    expect(message(() => authorizeAs(requester(), 'createExport', acme, proofs))).toBe(
+      'createExport on tenant "acme" requires a licence the tenant allows (policy export-license-allowed-by-tenant)',
+    );
+  });
+
   describe('explains a refused creation', () => {
     it('a licence the tenant does not allow', () => {
       expect(apiFailure(() => authorizeAs(requester(), 'createExport', acmeLicences, { ...proofs, license: 'CC-BY-4.0' }))).toEqual({
