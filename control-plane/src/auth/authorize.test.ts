@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Claims } from '@conductor/schema/contracts/auth';
 import { apiFailure } from '../testing/api-error.ts';
 import { authorizeAs } from './authorize.ts';
-import { installPolicySource, loadPolicySource, PLATFORM, type PolicySource } from './cedar.ts';
+import { installPolicySource, loadPolicySource, PLATFORM, type CreateExportContext, type ExportResource, type PolicySource } from './cedar.ts';
 import { automation } from './principal.ts';
 
 function user(overrides: Partial<Claims>): Claims {
@@ -100,5 +100,115 @@ describe('authorizeAs', () => {
         'approve on tenant "acme" requires a person (automation never approves) (policy approve-by-people-only)',
       );
     });
+  });
+});
+
+describe('exports', () => {
+  const acmeLicences = { ...acme, allowedLicenses: ['Restricted-TOS'] };
+  const proofs: CreateExportContext = { license: 'Restricted-TOS', purpose: ['investigation'] };
+  const requester = (overrides: Partial<Claims> = {}) => user({ sub: 'user:requester', scopes: ['export.create'], purposes: ['investigation'], ...overrides });
+  const reviewer = (overrides: Partial<Claims> = {}) => user({ sub: 'user:reviewer', scopes: ['export.review'], clearance: 4, ...overrides });
+  const pending: ExportResource = { type: 'Export', id: 'exp-1', tenant: 'acme', requestedBy: 'user:requester', status: 'pending_review' };
+  const approved: ExportResource = { ...pending, status: 'approved' };
+  const message = (fn: () => void) => apiFailure(fn).message;
+
+  it('lets each action through with what it needs, one call each', () => {
+    expect(() => authorizeAs(requester(), 'createExport', acmeLicences, proofs)).not.toThrow();
+    expect(() => authorizeAs(reviewer(), 'reviewExport', pending)).not.toThrow();
+    expect(() => authorizeAs(requester(), 'downloadExport', approved)).not.toThrow();
+    expect(() => authorizeAs(user({ roles: ['platform-admin'], scopes: ['admin.write'] }), 'switchExports', PLATFORM)).not.toThrow();
+  });
+
+  it('asks createExport about a tenant whose licences were loaded: the type demands them, and Cedar denies without them', () => {
+    // @ts-expect-error a Tenant without allowedLicenses (tenants/queries.ts getLicensedTenant loads them)
+    expect(message(() => authorizeAs(requester(), 'createExport', acme, proofs))).toBe(
+      'createExport on tenant "acme" requires a licence the tenant allows (policy export-license-allowed-by-tenant)',
+    );
+  });
+
+  describe('explains a refused creation', () => {
+    it('a licence the tenant does not allow', () => {
+      expect(apiFailure(() => authorizeAs(requester(), 'createExport', acmeLicences, { ...proofs, license: 'CC-BY-4.0' }))).toEqual({
+        status: 403,
+        code: 'FORBIDDEN',
+        message: 'createExport on tenant "acme" requires a licence the tenant allows (policy export-license-allowed-by-tenant)',
+      });
+    });
+
+    it('a purpose the token lacks', () => {
+      expect(message(() => authorizeAs(requester(), 'createExport', acmeLicences, { ...proofs, purpose: ['investigation', 'marketing'] }))).toBe(
+        "createExport on tenant \"acme\" requires at least one purpose, each among the token's purposes (policy export-purposes-allowed-by-token)",
+      );
+    });
+
+    it('no scope export.create', () => {
+      expect(message(() => authorizeAs(requester({ scopes: ['admin.write'] }), 'createExport', acmeLicences, proofs))).toBe(
+        'createExport on tenant "acme" requires scope export.create (policy export-create-needs-scope)',
+      );
+    });
+
+    it('another tenant', () => {
+      expect(message(() => authorizeAs(requester(), 'createExport', { ...globex, allowedLicenses: ['Restricted-TOS'] }, proofs))).toBe(
+        'createExport on tenant "globex" requires membership of the tenant (policy export-create-member)',
+      );
+    });
+
+    it('every missing proof at once', () => {
+      expect(message(() => authorizeAs(requester({ scopes: [], purposes: [] }), 'createExport', { ...acme, allowedLicenses: [] }, proofs))).toBe(
+        "createExport on tenant \"acme\" requires scope export.create and a licence the tenant allows and at least one purpose, each among the token's purposes " +
+          '(policies export-create-needs-scope, export-license-allowed-by-tenant, export-purposes-allowed-by-token)',
+      );
+    });
+  });
+
+  describe('explains a refused review', () => {
+    it('clearance 3', () => {
+      expect(message(() => authorizeAs(reviewer({ clearance: 3 }), 'reviewExport', pending))).toBe(
+        'reviewExport on export "exp-1" requires clearance 4 or more (policy approve-needs-high-clearance)',
+      );
+    });
+
+    it('no scope export.review', () => {
+      expect(message(() => authorizeAs(reviewer({ scopes: ['export.create'] }), 'reviewExport', pending))).toBe(
+        'reviewExport on export "exp-1" requires scope export.review (policy export-review-needs-scope)',
+      );
+    });
+
+    it('the requester reviewing their own export', () => {
+      expect(message(() => authorizeAs(reviewer({ sub: 'user:requester', clearance: 5 }), 'reviewExport', pending))).toBe(
+        'reviewExport on export "exp-1" requires a reviewer other than the requester (policy export-reviewer-is-not-requester)',
+      );
+    });
+
+    it('another tenant’s export', () => {
+      expect(message(() => authorizeAs(reviewer({ tenant: 'globex' }), 'reviewExport', pending))).toBe(
+        'reviewExport on export "exp-1" requires membership of the export\'s tenant (policy export-review-member)',
+      );
+    });
+  });
+
+  it('explains a refused download: not approved, or no download scope', () => {
+    expect(message(() => authorizeAs(requester(), 'downloadExport', pending))).toBe(
+      'downloadExport on export "exp-1" requires an approved export (policy export-download-only-approved)',
+    );
+    expect(message(() => authorizeAs(reviewer(), 'downloadExport', approved))).toBe(
+      'downloadExport on export "exp-1" requires scope export.download or export.create (policy export-download-needs-scope)',
+    );
+  });
+
+  it('explains a refused backout switch by role, then by scope', () => {
+    expect(message(() => authorizeAs(user({ scopes: ['admin.write'] }), 'switchExports', PLATFORM))).toBe(
+      'switchExports on the platform requires role platform-admin (policy exports-switch-platform-admin)',
+    );
+    expect(message(() => authorizeAs(user({ roles: ['platform-admin'], scopes: ['admin.read'] }), 'switchExports', PLATFORM))).toBe(
+      'switchExports on the platform requires scope admin.write (policy change-needs-admin-write)',
+    );
+  });
+
+  it('takes the words from the policy file: a changed export @advice changes the message', () => {
+    installPolicySource(withAdvice('export-license-allowed-by-tenant', 'a licence listed for the tenant'));
+    expect(message(() => authorizeAs(requester(), 'createExport', acmeLicences, { ...proofs, license: 'CC-BY-4.0' }))).toBe(
+      'createExport on tenant "acme" requires a licence listed for the tenant (policy export-license-allowed-by-tenant)',
+    );
   });
 });

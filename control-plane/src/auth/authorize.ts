@@ -1,6 +1,6 @@
 import { ErrorCode } from '@conductor/sdk';
 import { ApiError } from '../http/errors.ts';
-import { evaluate, notesOf, permitsThatCouldApply, type Action, type ContextArgs, type Resource } from './cedar.ts';
+import { evaluate, notesOf, permitsThatCouldApply, type Action, type ContextArgs, type ResourceFor } from './cedar.ts';
 import { denialMessage } from './explain.ts';
 import type { Principal } from './principal.ts';
 
@@ -9,7 +9,7 @@ import type { Principal } from './principal.ts';
  * Routes call it through `authorize(c, …)`; code acting on its own (scheduler jobs, AIOps actions)
  * calls it with `automation(name)` as the principal.
  */
-export function authorizeAs<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): void {
+export function authorizeAs<A extends Action>(principal: Principal, action: A, resource: ResourceFor<A>, ...context: ContextArgs<A>): void {
   const decision = evaluate(principal, action, resource, ...context);
   if (decision.allowed) return;
   const why =

@@ -1,7 +1,20 @@
 import { policySetTextToParts, policyToJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Claims } from '@conductor/schema/contracts/auth';
-import { evaluate, installPolicySource, loadPolicySource, policyNotes, validatePolicies, type Action, type ApproveContext, type Resource } from './cedar.ts';
+import type { ExportStatus } from '@conductor/schema/contracts/exports';
+import {
+  evaluate,
+  installPolicySource,
+  loadPolicySource,
+  policyNotes,
+  validatePolicies,
+  type Action,
+  type ApproveContext,
+  type CreateExportContext,
+  type Decision,
+  type ExportResource,
+  type Resource,
+} from './cedar.ts';
 import { automation, type Principal } from './principal.ts';
 
 function user(overrides: Partial<Claims>): Claims {
@@ -15,14 +28,33 @@ const job = automation('alerts-evaluate');
 const approver = (overrides: Partial<Claims> = {}) => user({ sub: 'user:approver', scopes: ['admin.write'], clearance: 4, ...overrides });
 const byOther: ApproveContext = { requestedBy: 'user:requester' };
 
+// Exports: the demo licence and purpose (seeded for acme and globex), a requester and a reviewer.
+const acmeLicences = { ...acme, allowedLicenses: ['Restricted-TOS'] };
+const globexLicences = { ...globex, allowedLicenses: ['Restricted-TOS'] };
+const proofs: CreateExportContext = { license: 'Restricted-TOS', purpose: ['investigation'] };
+const requester = (overrides: Partial<Claims> = {}) => user({ sub: 'user:requester', scopes: ['export.create'], purposes: ['investigation'], ...overrides });
+const reviewer = (overrides: Partial<Claims> = {}) => user({ sub: 'user:reviewer', scopes: ['export.review'], clearance: 4, ...overrides });
+const anExport = (status: ExportStatus, overrides: Partial<ExportResource> = {}): ExportResource => ({
+  type: 'Export',
+  id: 'exp-1',
+  tenant: 'acme',
+  requestedBy: 'user:requester',
+  status,
+  ...overrides,
+});
+const pending = anExport('pending_review');
+const approved = anExport('approved');
+
 interface Case {
   what: string;
   principal: Principal;
   action: Action;
   resource: Resource;
-  context?: ApproveContext;
+  context?: ApproveContext | CreateExportContext;
 }
-const ask = (c: Case) => (c.action === 'approve' ? evaluate(c.principal, 'approve', c.resource, c.context!) : evaluate(c.principal, c.action, c.resource));
+// The table mixes actions, so it calls evaluate untyped; the typed signature is authorize.test.ts's concern.
+const evaluateAny = evaluate as (principal: Principal, action: Action, resource: Resource, ...context: unknown[]) => Decision;
+const ask = (c: Case) => evaluateAny(c.principal, c.action, c.resource, ...(c.context ? [c.context] : []));
 
 /**
  * An allow and a deny for every policy of policies/conductor.cedar, keyed by its @id. A permit's
@@ -76,6 +108,7 @@ const CASES: Record<string, { allow: Case[]; deny: Case[] }> = {
       { what: 'a member with admin.read only, in its home tenant', principal: user({ scopes: ['admin.read'] }), action: 'write', resource: acme },
       { what: 'the platform-admin role without admin.write', principal: user({ roles: ['platform-admin'], scopes: ['admin.read'] }), action: 'write', resource: platform },
       { what: 'approving without admin.write', principal: approver({ scopes: ['admin.read'] }), action: 'approve', resource: acme, context: byOther },
+      { what: 'a platform admin switching exports without admin.write', principal: user({ roles: ['platform-admin'], scopes: ['admin.read'] }), action: 'switchExports', resource: platform },
     ],
   },
   'approver-is-not-requester': {
@@ -86,12 +119,115 @@ const CASES: Record<string, { allow: Case[]; deny: Case[] }> = {
     allow: [
       { what: 'clearance 4', principal: approver({ clearance: 4 }), action: 'approve', resource: acme, context: byOther },
       { what: 'clearance 5', principal: approver({ clearance: 5 }), action: 'approve', resource: acme, context: byOther },
+      { what: 'reviewing an export at clearance 4', principal: reviewer({ clearance: 4 }), action: 'reviewExport', resource: pending },
+      { what: 'reviewing an export at clearance 5', principal: reviewer({ clearance: 5 }), action: 'reviewExport', resource: pending },
     ],
-    deny: [{ what: 'clearance 3', principal: approver({ clearance: 3 }), action: 'approve', resource: acme, context: byOther }],
+    deny: [
+      { what: 'clearance 3', principal: approver({ clearance: 3 }), action: 'approve', resource: acme, context: byOther },
+      { what: 'reviewing an export at clearance 3', principal: reviewer({ clearance: 3 }), action: 'reviewExport', resource: pending },
+      { what: 'reviewing an export at the default clearance 0', principal: reviewer({ clearance: 0 }), action: 'reviewExport', resource: pending },
+    ],
   },
   'approve-by-people-only': {
     allow: [{ what: 'a person approves', principal: approver(), action: 'approve', resource: acme, context: { requestedBy: 'automation:alerts-evaluate' } }],
-    deny: [{ what: 'automation approves', principal: job, action: 'approve', resource: platform, context: byOther }],
+    deny: [
+      { what: 'automation approves', principal: job, action: 'approve', resource: platform, context: byOther },
+      { what: 'automation reviews an export', principal: job, action: 'reviewExport', resource: pending },
+    ],
+  },
+  'export-create-member': {
+    allow: [
+      { what: 'a member asks for an export of its home tenant', principal: requester(), action: 'createExport', resource: acmeLicences, context: proofs },
+      { what: 'a member of a tenant listed in `tenants`', principal: requester({ tenants: ['globex'] }), action: 'createExport', resource: globexLicences, context: proofs },
+    ],
+    deny: [
+      { what: 'a requester in another tenant', principal: requester(), action: 'createExport', resource: globexLicences, context: proofs },
+      { what: 'a platform admin in a tenant it is not a member of', principal: requester({ tenant: 'conductor', roles: ['platform-admin'] }), action: 'createExport', resource: acmeLicences, context: proofs },
+    ],
+  },
+  'export-create-needs-scope': {
+    allow: [{ what: 'scope export.create', principal: requester(), action: 'createExport', resource: acmeLicences, context: proofs }],
+    deny: [
+      { what: 'a member with admin.write but not export.create', principal: requester({ scopes: ['admin.write'] }), action: 'createExport', resource: acmeLicences, context: proofs },
+      { what: 'a reviewer', principal: reviewer({ purposes: ['investigation'] }), action: 'createExport', resource: acmeLicences, context: proofs },
+    ],
+  },
+  'export-license-allowed-by-tenant': {
+    allow: [
+      { what: 'a licence the tenant allows', principal: requester(), action: 'createExport', resource: acmeLicences, context: proofs },
+      { what: 'one of several', principal: requester(), action: 'createExport', resource: { ...acme, allowedLicenses: ['CC-BY-4.0', 'Restricted-TOS'] }, context: proofs },
+    ],
+    deny: [
+      { what: 'a licence the tenant does not allow', principal: requester(), action: 'createExport', resource: acmeLicences, context: { ...proofs, license: 'CC-BY-4.0' } },
+      { what: 'a licence differing only in case', principal: requester(), action: 'createExport', resource: acmeLicences, context: { ...proofs, license: 'restricted-tos' } },
+      { what: 'a tenant that allows no licence', principal: requester(), action: 'createExport', resource: { ...acme, allowedLicenses: [] }, context: proofs },
+      { what: 'a tenant entity built without its licences', principal: requester(), action: 'createExport', resource: acme, context: proofs },
+    ],
+  },
+  'export-purposes-allowed-by-token': {
+    allow: [
+      { what: 'the purpose the token allows', principal: requester(), action: 'createExport', resource: acmeLicences, context: proofs },
+      { what: 'some of the purposes the token allows', principal: requester({ purposes: ['audit', 'investigation', 'training'] }), action: 'createExport', resource: acmeLicences, context: { ...proofs, purpose: ['investigation', 'audit'] } },
+    ],
+    deny: [
+      { what: 'a purpose the token lacks', principal: requester(), action: 'createExport', resource: acmeLicences, context: { ...proofs, purpose: ['marketing'] } },
+      { what: 'one purpose of two the token lacks', principal: requester(), action: 'createExport', resource: acmeLicences, context: { ...proofs, purpose: ['investigation', 'marketing'] } },
+      { what: 'a token without purposes', principal: requester({ purposes: [] }), action: 'createExport', resource: acmeLicences, context: proofs },
+      { what: 'no purpose at all', principal: requester(), action: 'createExport', resource: acmeLicences, context: { ...proofs, purpose: [] } },
+    ],
+  },
+  'export-review-member': {
+    allow: [
+      { what: 'a reviewer of the export’s tenant', principal: reviewer(), action: 'reviewExport', resource: pending },
+      { what: 'a reviewer of a tenant listed in `tenants`', principal: reviewer({ tenant: 'globex', tenants: ['acme'] }), action: 'reviewExport', resource: pending },
+    ],
+    deny: [{ what: 'a reviewer of another tenant', principal: reviewer(), action: 'reviewExport', resource: anExport('pending_review', { tenant: 'globex' }) }],
+  },
+  'export-review-needs-scope': {
+    allow: [{ what: 'scope export.review', principal: reviewer(), action: 'reviewExport', resource: pending }],
+    deny: [
+      { what: 'clearance 5 and admin.write without export.review', principal: reviewer({ scopes: ['admin.write'], clearance: 5 }), action: 'reviewExport', resource: pending },
+      { what: 'scope export.create', principal: reviewer({ scopes: ['export.create'] }), action: 'reviewExport', resource: pending },
+    ],
+  },
+  'export-reviewer-is-not-requester': {
+    allow: [{ what: 'reviewing what someone else asked for', principal: reviewer(), action: 'reviewExport', resource: pending }],
+    deny: [
+      { what: 'reviewing one’s own export (self-approval)', principal: reviewer({ sub: 'user:requester', scopes: ['export.create', 'export.review'], clearance: 5 }), action: 'reviewExport', resource: pending },
+    ],
+  },
+  'export-download-member': {
+    allow: [
+      { what: 'the requester pulls an approved export', principal: requester(), action: 'downloadExport', resource: approved },
+      { what: 'a member of a tenant listed in `tenants`', principal: requester({ tenant: 'globex', tenants: ['acme'] }), action: 'downloadExport', resource: approved },
+    ],
+    deny: [{ what: 'a member of another tenant', principal: requester(), action: 'downloadExport', resource: anExport('approved', { tenant: 'globex' }) }],
+  },
+  'export-download-needs-scope': {
+    allow: [
+      { what: 'scope export.create', principal: requester(), action: 'downloadExport', resource: approved },
+      { what: 'a pipeline credential with export.download only', principal: user({ sub: 'user:rag-pipeline', scopes: ['export.download'] }), action: 'downloadExport', resource: approved },
+    ],
+    deny: [
+      { what: 'a reviewer (export.review only)', principal: reviewer({ clearance: 5 }), action: 'downloadExport', resource: approved },
+      { what: 'a member with admin.write', principal: user({ scopes: ['admin.write', 'admin.read'] }), action: 'downloadExport', resource: approved },
+    ],
+  },
+  'export-download-only-approved': {
+    allow: [{ what: 'an approved export', principal: requester(), action: 'downloadExport', resource: approved }],
+    deny: (['building', 'pending_review', 'rejected', 'failed'] as const).map((status) => ({
+      what: `a ${status} export`,
+      principal: requester(),
+      action: 'downloadExport' as const,
+      resource: anExport(status),
+    })),
+  },
+  'exports-switch-platform-admin': {
+    allow: [{ what: 'a platform admin with admin.write', principal: user({ tenant: 'conductor', roles: ['platform-admin'], scopes: ['admin.write'] }), action: 'switchExports', resource: platform }],
+    deny: [
+      { what: 'a tenant admin with admin.write', principal: user({ roles: ['admin'], scopes: ['admin.write', 'export.create', 'export.review'] }), action: 'switchExports', resource: platform },
+      { what: 'automation', principal: job, action: 'switchExports', resource: platform },
+    ],
   },
   'platform-metrics-ingest': {
     allow: [{ what: 'scope edge.metrics', principal: user({ tenant: 'conductor', scopes: ['edge.config', 'edge.metrics'] }), action: 'ingestMetrics', resource: platform }],

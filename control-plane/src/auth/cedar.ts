@@ -13,11 +13,56 @@ import {
   type EntityJson,
   type EntityUidJson,
 } from '@cedar-policy/cedar-wasm/nodejs';
+import type { ExportStatus } from '@conductor/schema/contracts/exports';
 import { actorOf, isAutomation, type Actor, type Principal } from './principal.ts';
 
 /** The actions of policies/schema.cedarschema. */
-export type Action = 'read' | 'write' | 'approve' | 'ingestMetrics' | 'readMetrics' | 'maintain';
-export type Resource = { type: 'Tenant'; id: string } | { type: 'Platform' };
+export type Action =
+  | 'read'
+  | 'write'
+  | 'approve'
+  | 'ingestMetrics'
+  | 'readMetrics'
+  | 'maintain'
+  | 'createExport'
+  | 'reviewExport'
+  | 'downloadExport'
+  | 'switchExports';
+
+/** A tenant; `allowedLicenses` (column tenants.allowed_licenses) only where a policy reads it. */
+export interface TenantResource {
+  type: 'Tenant';
+  id: string;
+  allowedLicenses?: readonly string[];
+}
+/** A tenant with its licences loaded (tenants/queries.ts getLicensedTenant): what `createExport` is asked about. */
+export type LicensedTenant = TenantResource & { allowedLicenses: readonly string[] };
+export interface PlatformResource {
+  type: 'Platform';
+}
+/** A stored export (schema/contracts/exports.ts): `id` is its exportId, `requestedBy` the actor who asked for it. */
+export interface ExportResource {
+  type: 'Export';
+  id: string;
+  tenant: string;
+  requestedBy: Actor;
+  status: ExportStatus;
+}
+export type Resource = TenantResource | PlatformResource | ExportResource;
+
+/**
+ * The resource each action is asked about: an export is created in a tenant whose licences were
+ * loaded, reviewed and downloaded as itself; the exports switch is platform-wide; the older actions
+ * take a tenant or the platform.
+ */
+export type ResourceFor<A extends Action> = A extends 'createExport'
+  ? LicensedTenant
+  : A extends 'reviewExport' | 'downloadExport'
+    ? ExportResource
+    : A extends 'switchExports'
+      ? PlatformResource
+      : TenantResource | PlatformResource;
+
 /** The shared configuration every platform-wide route authorizes against. */
 export const PLATFORM = { type: 'Platform' } as const satisfies Resource;
 
@@ -25,8 +70,18 @@ export const PLATFORM = { type: 'Platform' } as const satisfies Resource;
 export interface ApproveContext {
   requestedBy: Actor;
 }
-/** The request context an action takes, as trailing arguments: `approve` needs one, the others none. */
-export type ContextArgs<A extends Action> = A extends 'approve' ? [context: ApproveContext] : [];
+/** Context of `createExport`: the proofs the request claims (`license`, `purpose` of POST /v1/exports). */
+export interface CreateExportContext {
+  license: string;
+  purpose: readonly string[];
+}
+/** The request context an action takes, as trailing arguments: `approve` and `createExport` need one, the others none. */
+export type ContextArgs<A extends Action> = A extends 'approve'
+  ? [context: ApproveContext]
+  : A extends 'createExport'
+    ? [context: CreateExportContext]
+    : [];
+type AnyContext = ApproveContext | CreateExportContext;
 
 export interface PolicySource {
   policies: string;
@@ -137,7 +192,7 @@ interface Request {
  * The Cedar request for a principal: a User's attributes are its token's claims, an Automation's
  * only its actor. No entity has parents: membership is by attribute, not hierarchy.
  */
-function request(principal: Principal, action: Action, resource: Resource, context: ApproveContext | undefined): Request {
+function request(principal: Principal, action: Action, resource: Resource, context: AnyContext | undefined): Request {
   const actor = actorOf(principal);
   const subject: EntityJson = isAutomation(principal)
     ? { uid: { type: 'Automation', id: principal.automation }, attrs: { actor }, parents: [] }
@@ -154,18 +209,35 @@ function request(principal: Principal, action: Action, resource: Resource, conte
         },
         parents: [],
       };
-  const target: EntityJson =
-    resource.type === 'Tenant'
-      ? { uid: { type: 'Tenant', id: resource.id }, attrs: { id: resource.id }, parents: [] }
-      : { uid: { type: 'Platform', id: PLATFORM_ID }, attrs: {}, parents: [] };
-  return { principal: subject, action: { type: 'Action', id: action }, resource: target, context: context ? { ...context } : {} };
+  return { principal: subject, action: { type: 'Action', id: action }, resource: entityOf(resource), context: contextOf(context) };
+}
+
+function contextOf(context: AnyContext | undefined): Record<string, CedarValueJson> {
+  if (context === undefined) return {};
+  return 'license' in context ? { license: context.license, purpose: [...context.purpose] } : { ...context };
+}
+
+function entityOf(resource: Resource): EntityJson {
+  switch (resource.type) {
+    case 'Tenant': {
+      const attrs: Record<string, CedarValueJson> = { id: resource.id };
+      if (resource.allowedLicenses !== undefined) attrs.allowedLicenses = [...resource.allowedLicenses];
+      return { uid: { type: 'Tenant', id: resource.id }, attrs, parents: [] };
+    }
+    case 'Export': {
+      const { tenant, requestedBy, status } = resource;
+      return { uid: { type: 'Export', id: resource.id }, attrs: { tenant, requestedBy, status }, parents: [] };
+    }
+    case 'Platform':
+      return { uid: { type: 'Platform', id: PLATFORM_ID }, attrs: {}, parents: [] };
+  }
 }
 
 /**
  * Asks Cedar whether `principal` may perform `action` on `resource`. The request is validated
  * against the schema, so a policy/schema drift fails loudly instead of silently denying.
  */
-export function evaluate<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): Decision {
+export function evaluate<A extends Action>(principal: Principal, action: A, resource: ResourceFor<A>, ...context: ContextArgs<A>): Decision {
   ensureCompiled();
   const r = request(principal, action, resource, context[0]);
   const answer = statefulIsAuthorized({
@@ -186,14 +258,20 @@ export function evaluate<A extends Action>(principal: Principal, action: A, reso
   return { allowed: decision === 'allow', determining: diagnostics.reason };
 }
 
-export function decide<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): boolean {
+export function decide<A extends Action>(principal: Principal, action: A, resource: ResourceFor<A>, ...context: ContextArgs<A>): boolean {
   return evaluate(principal, action, resource, ...context).allowed;
 }
 
-/** The notes of the given policy ids, in that order. */
+/**
+ * The notes of the given policy ids, in file order: Cedar reports its determining policies as a
+ * set, in an order that shifts whenever the policy set changes, and a 403 should read the same
+ * from one release to the next.
+ */
 export function notesOf(ids: string[]): PolicyNote[] {
   const { notes } = ensureCompiled();
-  return ids.map((id) => notes.get(id) ?? { id, effect: 'permit', advice: undefined });
+  const wanted = new Set(ids);
+  const unknown = ids.filter((id) => !notes.has(id)).map((id): PolicyNote => ({ id, effect: 'permit', advice: undefined }));
+  return [...[...notes.values()].filter((note) => wanted.has(note.id)), ...unknown];
 }
 
 /**
@@ -202,7 +280,7 @@ export function notesOf(ids: string[]): PolicyNote[] {
  * unknown, and the permits left undecided (or already satisfied) are the ones whose scope fits.
  * Used to explain a default deny, which has no determining policy.
  */
-export function permitsThatCouldApply<A extends Action>(principal: Principal, action: A, resource: Resource, ...context: ContextArgs<A>): PolicyNote[] {
+export function permitsThatCouldApply<A extends Action>(principal: Principal, action: A, resource: ResourceFor<A>, ...context: ContextArgs<A>): PolicyNote[] {
   const { byId, notes } = ensureCompiled();
   const r = request(principal, action, resource, context[0]);
   const unknownAttrs = Object.fromEntries(Object.keys(r.principal.attrs).map((name) => [name, { __extn: { fn: 'unknown', arg: name } }]));

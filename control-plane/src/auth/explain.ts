@@ -7,7 +7,7 @@ import type { PolicyNote, Resource } from './cedar.ts';
  * let an operator find the rule in policies/conductor.cedar.
  */
 export function denialMessage(action: string, resource: Resource, why: { forbids: PolicyNote[] } | { permits: PolicyNote[] }): string {
-  const target = resource.type === 'Tenant' ? `tenant "${resource.id}"` : 'the platform';
+  const target = resource.type === 'Tenant' ? `tenant "${resource.id}"` : resource.type === 'Export' ? `export "${resource.id}"` : 'the platform';
   const [notes, joiner] = 'forbids' in why ? [why.forbids, ' and '] : [why.permits, ' or '];
   const advised = notes.filter((n) => n.advice !== undefined);
   if (advised.length === 0) {

@@ -5,7 +5,7 @@ import { ErrorCode } from '@conductor/sdk';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { authorizeAs } from './authorize.ts';
-import type { Action, ContextArgs, Resource } from './cedar.ts';
+import type { Action, ContextArgs, ResourceFor } from './cedar.ts';
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
 const keySets = new WeakMap<JWK[], KeySet>();
@@ -45,6 +45,6 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Authorizes the request's principal (see authorizeAs); a denial is 403 FORBIDDEN naming what the policies require. */
-export async function authorize<A extends Action>(c: Context<AppEnv>, action: A, resource: Resource, ...context: ContextArgs<A>): Promise<void> {
+export async function authorize<A extends Action>(c: Context<AppEnv>, action: A, resource: ResourceFor<A>, ...context: ContextArgs<A>): Promise<void> {
   authorizeAs(c.var.principal, action, resource, ...context);
 }

@@ -3,7 +3,7 @@ import { verifyAuditChain } from '../audit/verify.ts';
 import type { OpenedDatabase } from '../db/client.ts';
 import { listAudit } from '../audit/queries.ts';
 import { openTestDatabase } from '../testing/database.ts';
-import { listTenants, updateTenant } from '../tenants/queries.ts';
+import { getLicensedTenant, listTenants, updateTenant, upsertTenant } from '../tenants/queries.ts';
 import { seedDemo } from './demo.ts';
 
 let database: OpenedDatabase;
@@ -22,6 +22,12 @@ describe('seedDemo', () => {
     ]);
   });
 
+  it('allows the demo export licence Restricted-TOS for acme and globex', async () => {
+    expect(await getLicensedTenant(database.db, 'acme')).toEqual({ type: 'Tenant', id: 'acme', allowedLicenses: ['Restricted-TOS'] });
+    expect(await getLicensedTenant(database.db, 'globex')).toEqual({ type: 'Tenant', id: 'globex', allowedLicenses: ['Restricted-TOS'] });
+    expect(await getLicensedTenant(database.db, 'initech')).toBeUndefined();
+  });
+
   it('is idempotent: a second run writes no audit entries', async () => {
     const before = await listAudit(database.db, { limit: 1000 });
     await seedDemo(database.db);
@@ -35,5 +41,18 @@ describe('seedDemo', () => {
     expect((await listTenants(database.db)).find((t) => t.id === 'globex')?.strictSafelist).toBe(true);
     const [latest] = await listAudit(database.db, { tenantId: 'globex', limit: 1 });
     expect(latest).toMatchObject({ actor: 'automation:seed', action: 'tenant.seed' });
+  });
+
+  it('restores drifted licences, audited; a tenant upserted without licences keeps its own', async () => {
+    await upsertTenant(database.db, { id: 'acme', name: 'Acme Corp', strictSafelist: false, allowedLicenses: ['CC-BY-4.0'] });
+    await seedDemo(database.db);
+    expect((await getLicensedTenant(database.db, 'acme'))?.allowedLicenses).toEqual(['Restricted-TOS']);
+    const [latest] = await listAudit(database.db, { tenantId: 'acme', limit: 1 });
+    expect(latest).toMatchObject({ actor: 'automation:seed', action: 'tenant.seed' });
+
+    expect(await upsertTenant(database.db, { id: 'acme', name: 'Acme Corp', strictSafelist: false })).toBe(false);
+    expect((await getLicensedTenant(database.db, 'acme'))?.allowedLicenses).toEqual(['Restricted-TOS']);
+    await upsertTenant(database.db, { id: 'initech', name: 'Initech', strictSafelist: false });
+    expect((await getLicensedTenant(database.db, 'initech'))?.allowedLicenses).toEqual([]);
   });
 });

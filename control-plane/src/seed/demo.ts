@@ -9,11 +9,19 @@ import { SEED_ACTOR } from './actor.ts';
 import { readDemoJson } from './demo-files.ts';
 
 const DemoTenantsSchema = z.object({
-  tenants: z.array(z.object({ id: TenantIdSchema, name: z.string().min(1), strictSafelist: z.boolean() })),
+  tenants: z.array(
+    z.object({
+      id: TenantIdSchema,
+      name: z.string().min(1),
+      strictSafelist: z.boolean(),
+      allowedLicenses: z.array(z.string().min(1)).default([]),
+    }),
+  ),
 });
 
 /**
- * The demo tenants of examples/origin/cache-policy.json, then the demo safelist and invalidation map,
+ * The demo tenants of examples/origin/cache-policy.json (with the licences their data may be
+ * exported under), then the demo safelist and invalidation map,
  * then the demo service catalog (examples/origin/catalog.yaml).
  * Idempotent: a rerun changes (and audits) nothing unless the file changed.
  */

@@ -1,5 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { tenants } from '@conductor/schema/tenants';
+import type { LicensedTenant } from '../auth/cedar.ts';
 import type { Db } from '../db/client.ts';
 
 export type TenantRow = typeof tenants.$inferSelect;
@@ -32,16 +33,34 @@ export async function updateTenant(
   return row;
 }
 
-/** Creates or refreshes a tenant (the demo seed); true when anything changed. */
-export async function upsertTenant(db: Db, values: { id: string; name: string; strictSafelist: boolean }): Promise<boolean> {
+/**
+ * Creates or refreshes a tenant (the demo seed); true when anything changed. Licences left out are
+ * none for a new tenant and untouched for an existing one.
+ */
+export async function upsertTenant(
+  db: Db,
+  values: { id: string; name: string; strictSafelist: boolean; allowedLicenses?: string[] },
+): Promise<boolean> {
+  // Compared as a set: the seed file's order is not a change.
+  const licences = values.allowedLicenses && [...new Set(values.allowedLicenses)].sort();
+  const licencesChanged = licences ? sql` or ${tenants.allowedLicenses} is distinct from excluded.allowed_licenses` : sql``;
   const rows = await db
     .insert(tenants)
-    .values(values)
+    .values({ ...values, allowedLicenses: licences ?? [] })
     .onConflictDoUpdate({
       target: tenants.id,
-      set: { name: values.name, strictSafelist: values.strictSafelist, updatedAt: sql`now()` },
-      setWhere: sql`${tenants.name} is distinct from ${values.name} or ${tenants.strictSafelist} is distinct from ${values.strictSafelist}`,
+      set: { name: values.name, strictSafelist: values.strictSafelist, ...(licences && { allowedLicenses: licences }), updatedAt: sql`now()` },
+      setWhere: sql`${tenants.name} is distinct from ${values.name} or ${tenants.strictSafelist} is distinct from ${values.strictSafelist}${licencesChanged}`,
     })
     .returning({ id: tenants.id });
   return rows.length > 0;
+}
+
+/**
+ * The tenant as `createExport` is authorised against it: with the licences its data may be
+ * exported under (policy export-license-allowed-by-tenant). Undefined for an unknown tenant.
+ */
+export async function getLicensedTenant(db: Db, id: string): Promise<LicensedTenant | undefined> {
+  const [row] = await db.select({ id: tenants.id, allowedLicenses: tenants.allowedLicenses }).from(tenants).where(eq(tenants.id, id));
+  return row && { type: 'Tenant', id: row.id, allowedLicenses: row.allowedLicenses };
 }
