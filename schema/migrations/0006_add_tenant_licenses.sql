@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "allowed_licenses" text[] DEFAULT '{}'::text[] NOT NULL;
