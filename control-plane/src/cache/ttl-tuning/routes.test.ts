@@ -95,7 +95,9 @@ describe('GET /v1/cache/ttl-recommendations', () => {
   it('recommends per query name from the window’s metrics, with the inputs and the expected hit ratios', async () => {
     const r = await recommendations();
     expect(r).toMatchObject({ from: FROM, to: TO, rule: { minTtlSeconds: 5, maxTtlSeconds: 86_400, minRequests: 1_000, targetFraction: 0.95 } });
-    expect(r.operations.map((o) => o.name)).toEqual(['Entities', 'EntityById', 'Relationships']);
+    expect(r.operations.map((o) => o.name)).toEqual(['Documents', 'Entities', 'EntityById', 'Relationships']);
+    // Raw documents are deliberately never cached (TTL 0): listed, but no TTL is proposed for them.
+    expect(byName(r, 'Documents')).toMatchObject({ currentTtlSeconds: 0, recommendedTtlSeconds: null });
 
     const e = byName(r, 'EntityById');
     expect(e).toMatchObject({
