@@ -45,7 +45,7 @@ beforeAll(async () => {
 describe('affected operations', () => {
   it('the tenant tag reaches every safelisted query; op tags their own operation; live ids the safelist lost stay listed', () => {
     const all = affectedOperations(['*'], index, {});
-    expect(all.map((o) => o.name)).toEqual(['Entities', 'EntityById', 'Relationships']);
+    expect(all.map((o) => o.name)).toEqual(['Documents', 'Entities', 'EntityById', 'Relationships']);
     expect(affectedOperations([selectorTag(ids.entity, [['id', '7']]), opTag(ids.list)], index, { [ids.list]: 3 })).toEqual([
       { id: ids.list, name: 'Entities', liveEntries: 3 },
       { id: ids.entity, name: 'EntityById', liveEntries: 0 },
@@ -156,6 +156,7 @@ describe('dry run through the purge hook', () => {
     const all = await dryRun({ all: true });
     expect(all).toMatchObject({ tags: ['*'], liveEntries: 3 });
     expect(all.operations.map((o) => [o.name, o.liveEntries])).toEqual([
+      ['Documents', 0],
       ['Entities', 1],
       ['EntityById', 2],
       ['Relationships', 0],
