@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecrets, publicJwks, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 import { auditLog } from '@conductor/schema/audit';
-import { corpusSnapshot, documentId, generateDocument } from '@conductor/example-origin/corpus';
+import { corpusSnapshot, generateDocument } from '@conductor/example-origin/corpus';
 import persisted from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import { startOrigin, type RunningOrigin } from '@conductor/example-origin/server';
 import { startJwksServer } from '@conductor/example-origin/testing/jwks-server';
@@ -16,14 +16,15 @@ import { openTestDatabase } from '../testing/database.ts';
 import { insertTenant } from '../tenants/queries.ts';
 import { fsBlobStore } from './blobs/fs.ts';
 import type { BlobStore } from './blobs/store.ts';
-import { buildExportChunks } from './build/build.ts';
+import { buildExportChunks, sha256Hex } from './build/build.ts';
 import { exportBuildJob, type ExportBuildRunResult } from './build/job.ts';
 import { exportChunkKey } from './build/keys.ts';
 import { verifyExport } from './manifest/index.ts';
 import { totalFindings, type PiiReport } from './pii/index.ts';
-import { EXPORT_BUILDER_ACTOR, EXPORT_PUBLISH_ACTION, exportFinalizer } from './publish.ts';
-import { getExport, insertExport, listExportChunks, type ExportRow } from './queries.ts';
-import { documentSource, documentsOperationIdOf, DOCUMENTS_QUERY } from './source/index.ts';
+import { documentExportJob } from './pipeline.ts';
+import { EXPORT_BUILDER_ACTOR, EXPORT_PUBLISH_ACTION, ExportIntegrityError, rescanStoredChunks } from './publish.ts';
+import { getExport, insertExport, listExportChunks, type ExportChunkRow, type ExportRow } from './queries.ts';
+import { documentsOperationIdOf, DOCUMENTS_QUERY } from './source/index.ts';
 import { expectedText, type ExportLine } from './summary/index.ts';
 
 // An export built end to end: a real origin serving the acme corpus, a real database, chunks in a
@@ -59,24 +60,15 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-function pipeline(pageSize = 40) {
-  const source = documentSource({ originUrl: origin.url, signingKey: secrets.privateJwk, pageSize });
-  const finalize = exportFinalizer({
-    blobs,
-    signingKey: () => ({ privateJwk: secrets.privateJwk }),
-    manifestSource: source.manifestSource,
-    piiReport: source.piiReport,
-  });
-  return { source, finalize };
-}
+// What the server registers (exports/pipeline.ts); 40 documents a page, so resumes fall inside pages.
+const pipeline = (chunksPerRun = 1_000) => documentExportJob({ blobs, originUrl: () => origin.url, signingKey: secrets.privateJwk, pageSize: 40, chunksPerRun });
 
 const newExport = (redact: boolean) =>
   insertExport(db, { tenantId: TENANT, kind: 'extractive-summary', requestedBy: 'user:requester@acme', license: 'Restricted-TOS', purpose: ['investigation'], redact, maxDocuments: MAX_DOCUMENTS, chunkSize: CHUNK });
 
 /** Runs the build job until the export leaves `building`; answers each run's outcome for it. */
 async function buildToEnd(exp: ExportRow, chunksPerRun: number) {
-  const { source, finalize } = pipeline();
-  const job = exportBuildJob({ blobs, lines: source.lines, finalize, chunksPerRun });
+  const job = exportBuildJob(pipeline(chunksPerRun));
   const outcomes: ExportBuildRunResult['exports'] = [];
   for (let run = 0; run < 100; run++) {
     const outcome = await runJob(db, job, T0, { log: () => {}, ignoreSchedule: true });
@@ -160,6 +152,10 @@ describe('export assembly end to end (origin → lines → chunks → signed man
     const { outcomes, row } = await buildToEnd(resumed, 1);
     expect(outcomes.length).toBeGreaterThan(2);
     expect(outcomes.at(-1)!.outcome).toBe('finalized');
+    // The runs stopped inside pages and between a document's lines, not only at page ends.
+    const cursors = (await listExportChunks(db, resumed.exportId)).map((c) => c.cursor as { doc: number; line: number });
+    expect(cursors.some((c) => c.doc > 0)).toBe(true);
+    expect(cursors.some((c) => c.line > 0)).toBe(true);
     const { report } = await expectPublishedAndSafe(row, true);
 
     const onePass = await newExport(true);
@@ -190,11 +186,10 @@ describe('export assembly end to end (origin → lines → chunks → signed man
 
   it('a chunk damaged in storage before publication fails the export with the reason, and its blobs go', async () => {
     const exp = await newExport(true);
-    const { source } = pipeline();
-    expect(await buildExportChunks(db, blobs, exp, source.lines(exp))).toMatchObject({ done: true });
+    expect(await buildExportChunks(db, blobs, exp, pipeline().lines(exp))).toMatchObject({ done: true });
     const key = exportChunkKey(exp.exportId, 1);
     const bytes = (await readChunk(exp.exportId, 1))!;
-    bytes[100] ^= 0x01;
+    bytes[100] = bytes[100]! ^ 0x01;
     await blobs.put(key, bytes);
 
     const { outcomes, row } = await buildToEnd(exp, 1_000);
@@ -205,7 +200,35 @@ describe('export assembly end to end (origin → lines → chunks → signed man
     expect(entries).toHaveLength(0);
   }, 120_000);
 
-  it('documents are read for the export tenant only: the ids are that tenant’s', () => {
-    expect(documents[0]!.id).toBe(documentId(1));
+});
+
+describe('the final scan of stored chunks', () => {
+  // Stores `jsonl` cut every `chunkSize` bytes, as the build does, and answers the chunk rows.
+  async function store(exportId: string, jsonl: string, chunkSize: number): Promise<ExportChunkRow[]> {
+    const all = new TextEncoder().encode(jsonl);
+    const rows: ExportChunkRow[] = [];
+    for (let ix = 0; ix * chunkSize < all.length; ix++) {
+      const bytes = all.slice(ix * chunkSize, (ix + 1) * chunkSize);
+      await blobs.put(exportChunkKey(exportId, ix), bytes);
+      rows.push({ exportId, ix, sha256: await sha256Hex(bytes), size: bytes.length, cursor: null, cursorOffset: 0, createdAt: T0 });
+    }
+    return rows;
+  }
+  const exportId = '00000000-0000-4000-8000-000000000001';
+  const line = (text: string) => `${JSON.stringify({ docId: 'doc-1', start: 0, end: text.length, text })}\n`;
+
+  it('finds PII in a line cut across chunks (and a character cut in two), so proofs.pii cannot be "none"', async () => {
+    // 7-byte chunks cut the address, and the 3-byte "€" (bytes 145–147) after its second byte.
+    const jsonl = line('Nothing here.') + line('Write to jane.doe@example.com for the Q3 € report.');
+    const rows = await store(exportId, jsonl, 7);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(await rescanStoredChunks(blobs, { exportId, chunkSize: 7 }, rows)).toEqual({ lines: 2, findings: { email: 1 } });
+  });
+
+  it('refuses an export whose last line is cut, or whose lines are not the JSON it writes', async () => {
+    const cut = await store(exportId, line('Nothing here.').slice(0, -1), 8);
+    await expect(rescanStoredChunks(blobs, { exportId, chunkSize: 8 }, cut)).rejects.toThrow(new ExportIntegrityError('the export does not end with a newline: its last line is cut'));
+    const notJson = await store(exportId, 'plain text\n', 8);
+    await expect(rescanStoredChunks(blobs, { exportId, chunkSize: 8 }, notJson)).rejects.toThrow('line 1 is not JSON');
   });
 });

@@ -43,8 +43,12 @@ const TOKEN_REUSE_S = 120;
 export const DEFAULT_DOCUMENTS_PAGE_SIZE = 100;
 
 export interface DocumentSourceOptions {
-  /** The origin's base URL (GraphQL at `/graphql`). */
-  originUrl: string;
+  /**
+   * The origin's base URL (GraphQL at `/graphql`), from configuration (ORIGIN_URL). A function is
+   * asked again for every page: a stack that starts the origin after the control plane, on a port
+   * chosen then, passes one.
+   */
+  originUrl: string | (() => string);
   /** The control plane's current private signing key (its kid is in the JWKS the origin trusts). */
   signingKey: JWK;
   /** Documents per request; at most the origin's 200. */
@@ -79,7 +83,7 @@ export interface DocumentSource {
 export function documentSource(opts: DocumentSourceOptions): DocumentSource {
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const pageSize = opts.pageSize ?? DEFAULT_DOCUMENTS_PAGE_SIZE;
-  const endpoint = new URL('/graphql', opts.originUrl).toString();
+  const endpointOf = () => new URL('/graphql', typeof opts.originUrl === 'string' ? opts.originUrl : opts.originUrl()).toString();
   const tokens = new Map<string, { token: string; at: number }>();
   // Reports of whole passes (read from the start to the end), until publication takes them.
   const completeReports = new Map<string, PiiReport>();
@@ -94,6 +98,7 @@ export function documentSource(opts: DocumentSourceOptions): DocumentSource {
   }
 
   async function fetchPage(tenant: string, after: string | null, first: number): Promise<Page> {
+    const endpoint = endpointOf();
     const res = await doFetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${await tokenFor(tenant)}` },
