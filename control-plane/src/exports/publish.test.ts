@@ -19,6 +19,7 @@ import type { BlobStore } from './blobs/store.ts';
 import { buildExportChunks, sha256Hex } from './build/build.ts';
 import { exportBuildJob, type ExportBuildRunResult } from './build/job.ts';
 import { exportChunkKey } from './build/keys.ts';
+import { ExportSourceError } from './build/pack.ts';
 import { verifyExport } from './manifest/index.ts';
 import { totalFindings, type PiiReport } from './pii/index.ts';
 import { documentExportJob } from './pipeline.ts';
@@ -173,6 +174,15 @@ describe('export assembly end to end (origin → lines → chunks → signed man
     const { row } = await buildToEnd(exp, 1_000);
     await expectPublishedAndSafe(row, false);
   }, 120_000);
+
+  it('a resume refuses pages from another corpus snapshot than the stored chunks were read from', async () => {
+    const exp = await newExport(false);
+    const stale = { snapshot: 'corpus-v1/seed-0', after: null, seen: 0, doc: 1, line: 0 };
+    const read = async () => {
+      for await (const _ of pipeline().lines(exp)(stale));
+    };
+    await expect(read()).rejects.toThrow(new ExportSourceError(`the origin now serves corpus ${corpusSnapshot()}, but the stored chunks were read from corpus-v1/seed-0`));
+  });
 
   it('a finalize retried after publication changes nothing', async () => {
     const exp = await newExport(false);
