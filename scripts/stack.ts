@@ -109,6 +109,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         pglitePath: opts.pglitePath ?? join(opts.dataDir, 'pglite'),
         dataDir: opts.dataDir,
         edgeUrl,
+        // Asked at each export read: the origin starts after the control plane, on a port chosen then.
+        originUrl: () => `http://127.0.0.1:${ports.origin}`,
         seedDemo: opts.seedDemo ?? true,
       });
       ports.controlPlane = running.controlPlane.port;

@@ -15,6 +15,8 @@ export const ServerConfigSchema = z.object({
   pglitePath: z.string().min(1).optional(),
   dataDir: z.string().min(1),
   edgeUrl: httpUrl.default('http://127.0.0.1:8787'),
+  /** The origin exports read their documents from (exports/source); without it no export is built. */
+  originUrl: httpUrl.optional(),
   seedDemo: z.boolean().default(false),
   metricsRetentionDays: MetricsRetentionDaysSchema,
   schedulerTickMs,
@@ -26,6 +28,7 @@ export const NodeEnvSchema = z.object({
   CONTROL_PLANE_PORT: port.default(8788),
   CONTROL_PLANE_HOST: z.string().min(1).default('127.0.0.1'),
   EDGE_URL: httpUrl.default('http://127.0.0.1:8787'),
+  ORIGIN_URL: httpUrl.optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   CONDUCTOR_DATA_DIR: z.string().min(1).optional(),
   METRICS_RETENTION_DAYS: MetricsRetentionDaysSchema,

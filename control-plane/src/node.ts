@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.CONDUCTOR_DATA_DIR,
     edgeUrl: env.EDGE_URL,
+    originUrl: env.ORIGIN_URL,
     seedDemo: true,
     metricsRetentionDays: env.METRICS_RETENTION_DAYS,
     schedulerTickMs: env.SCHEDULER_TICK_MS,

@@ -6,6 +6,8 @@ import { createApp } from './app.ts';
 import { defaultDataDir, ensureDevSecrets, publicJwks } from '@conductor/schema/auth/dev-keys';
 import { parseConfig, ServerConfigSchema } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
+import { defaultBlobRoot, fsBlobStore } from './exports/blobs/fs.ts';
+import { documentExportJob } from './exports/pipeline.ts';
 import { backgroundJobs } from './scheduler/registry.ts';
 import { startScheduler, type Scheduler } from './scheduler/timer.ts';
 import { seedDemo as seedDemoData } from './seed/demo.ts';
@@ -21,6 +23,12 @@ export interface ControlPlaneOptions {
   /** Dev keys and the PGlite files live here; default $CONDUCTOR_DATA_DIR or ./.data. */
   dataDir?: string;
   edgeUrl?: string;
+  /**
+   * The origin whose `Documents` operation exports read (ORIGIN_URL in node.ts). A function is
+   * asked at each read, for a stack that starts the origin after the control plane. Without it
+   * the export build job is not registered, and requested exports stay `building`.
+   */
+  originUrl?: string | (() => string);
   seedDemo?: boolean;
   /** Days of edge metrics kept; default 14 (METRICS_RETENTION_DAYS in node.ts). */
   metricsRetentionDays?: number;
@@ -41,7 +49,7 @@ export interface RunningControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<RunningControlPlane> {
   const config = parseConfig(
     ServerConfigSchema,
-    { ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), dataDir: opts.dataDir ?? defaultDataDir() },
+    { ...opts, originUrl: typeof opts.originUrl === 'string' ? opts.originUrl : undefined, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), dataDir: opts.dataDir ?? defaultDataDir() },
     'control plane options',
   );
   const secrets = await ensureDevSecrets(config.dataDir);
@@ -61,7 +69,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       server.once('listening', resolve);
       server.once('error', reject);
     });
-    const scheduler = startScheduler(database.db, backgroundJobs({ metricsRetentionDays: config.metricsRetentionDays }), { tickMs: config.schedulerTickMs });
+    const originUrl = typeof opts.originUrl === 'function' ? opts.originUrl : config.originUrl;
+    const exports = originUrl ? documentExportJob({ blobs: fsBlobStore(defaultBlobRoot(config.dataDir)), originUrl, signingKey: secrets.privateJwk }) : undefined;
+    const scheduler = startScheduler(database.db, backgroundJobs({ metricsRetentionDays: config.metricsRetentionDays, exports }), { tickMs: config.schedulerTickMs });
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
