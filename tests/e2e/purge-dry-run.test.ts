@@ -105,6 +105,7 @@ describe('purge dry run, full stack', () => {
     // EntityById 100 (the probe), 21 and 22, and the list.
     expect(all).toMatchObject({ tags: ['*'], liveEntries: 4 });
     expect(all.operations.map((o) => [o.name, o.liveEntries])).toEqual([
+      ['Documents', 0],
       ['Entities', 1],
       ['EntityById', 3],
       ['Relationships', 0],
