@@ -103,7 +103,9 @@ describe('control plane Worker entry', () => {
 describe('control plane Worker Cron Trigger', () => {
   it('runs the due background jobs on the real database: retention prunes, alerts are evaluated and remembered', async () => {
     const db = database.db;
-    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    // The last minute of an hour would make the next trigger retention's next hour too: step back one.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const now = new Date(minute % 3_600_000 === 3_540_000 ? minute - 60_000 : minute);
     const old = now.getTime() - 15 * 86_400_000;
     const recent = now.getTime() - 10 * 60_000;
     await ingestBatch(db, batch({ series: [series({ minute: old, status: 'HIT', totalMs: [1] })], sentAt: new Date(old) }), old);
