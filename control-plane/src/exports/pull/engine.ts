@@ -1,9 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { JSONWebKeySet } from 'jose';
 import { ExportIdSchema, ManifestSchema, type Manifest } from '@conductor/schema/contracts/exports';
 import { checkChunkDigest, checkManifestConsistency, verifyManifestSignature } from '../manifest/index.ts';
@@ -221,27 +217,36 @@ async function receiveChunk(ctx: StepContext, step: ChunkStep, res: Response, ha
   if (at > 0) await truncate(part, at);
   let have = at;
   let oversize: PullError | undefined;
+  let writing = false;
+  // Each buffer is written before the next is read: what arrived before a failure is on disk for
+  // the rerun to resume from, and a slow disk slows the download instead of filling memory.
+  const file = await open(part, at === 0 ? 'w' : 'r+');
+  // Read from the web stream itself: a Node Readable in between would read ahead and, when the
+  // connection fails, drop what it had buffered instead of letting it reach the disk.
+  const reader = res.body?.getReader();
   try {
-    await pipeline(
-      res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([]),
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const buf of source) {
-          if (have + buf.length > size) throw (oversize = new PullError('CHUNK_SIZE_MISMATCH', `chunk ${ix}: the control plane sent more than its ${size} bytes`, ix));
-          hash.update(buf);
-          have += buf.length;
-          ctx.stats.bytesFetched += buf.length;
-          ctx.report(buf.length, buf.length);
-          yield buf;
-        }
-      },
-      createWriteStream(part, { flags: at === 0 ? 'w' : 'a' }),
-    );
+    for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) {
+      const buf = next.value;
+      if (have + buf.length > size) throw (oversize = new PullError('CHUNK_SIZE_MISMATCH', `chunk ${ix}: the control plane sent more than its ${size} bytes`, ix));
+      hash.update(buf);
+      writing = true;
+      await file.write(buf, 0, buf.length, have);
+      writing = false;
+      have += buf.length;
+      ctx.stats.bytesFetched += buf.length;
+      ctx.report(buf.length, buf.length);
+    }
   } catch (err) {
+    await file.close();
     ctx.report(-have);
+    // A disk error (ENOSPC…) is the machine's, not the network's: reported as it is.
+    if (writing) throw err;
     if (err !== oversize || !oversize) throw networkError(ix, err, ctx.signal);
+    await reader?.cancel();
     await rename(part, chunkPath(ctx.outDir, ix, 'rejected'));
     throw oversize;
   }
+  await file.close();
 
   if (have < size) {
     // The body ended early without an error: what arrived is kept, and a rerun resumes after it.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { etaSeconds, formatBytes, formatEta, formatRate, percent, progressFields, progressLine, RateMeter, type PullProgress } from './progress.ts';
+import cliProgress from 'cli-progress';
+import { etaSeconds, formatBytes, formatEta, formatRate, percent, progressFields, progressLine, PROGRESS_BAR_FORMAT, RateMeter, type PullProgress } from './progress.ts';
 
 const MiB = 1024 * 1024;
 
@@ -33,10 +34,18 @@ describe('progress formatting', () => {
     expect(formatRate(1.5 * MiB)).toBe('1.5 MiB/s');
   });
 
+  // cli-progress's formatter over the real format string: its own tokens ({total}, {eta}) would win over ours.
+  it('fills the bar with our fields, not cli-progress’s raw ones', () => {
+    const progress: PullProgress = { exportId: 'exp_1', totalBytes: 100 * MiB, doneBytes: 40 * MiB, fetchedBytes: 30 * MiB, chunksTotal: 13, chunksDone: 5 };
+    const options = { format: PROGRESS_BAR_FORMAT, barsize: 10, barCompleteString: '#'.repeat(10), barIncompleteString: '-'.repeat(10), barGlue: '', autopaddingChar: '0', formatValue: cliProgress.Format.ValueFormat, formatBar: cliProgress.Format.BarFormat, formatTime: cliProgress.Format.TimeFormat };
+    const params = { progress: 0.4, eta: 99, startTime: 0, stopTime: null, total: progress.totalBytes, value: progress.doneBytes, maxWidth: 200 };
+    expect(cliProgress.Format.Formatter(options, params, progressFields(progress, 2 * MiB))).toBe('####------ 40% | 40 MiB / 100 MiB | 2 MiB/s | ETA 30s | chunks 5/13');
+  });
+
   it('writes one line for a log with what the bar shows', () => {
     const progress: PullProgress = { exportId: 'exp_1', totalBytes: 100 * MiB, doneBytes: 40 * MiB, fetchedBytes: 30 * MiB, chunksTotal: 13, chunksDone: 5 };
     expect(progressLine(progress, 2 * MiB)).toBe('pull exp_1: 40 MiB / 100 MiB (40%), chunks 5/13, 2 MiB/s, ETA 30s');
-    expect(progressFields(progress, undefined)).toEqual({ done: '40 MiB', total: '100 MiB', rate: '-- B/s', eta: '--', chunks: '5/13' });
+    expect(progressFields(progress, undefined)).toEqual({ done: '40 MiB', size: '100 MiB', rate: '-- B/s', left: '--', chunks: '5/13' });
   });
 });
 

@@ -83,22 +83,25 @@ export function percent(progress: Pick<PullProgress, 'totalBytes' | 'doneBytes'>
   return progress.totalBytes === 0 ? 100 : Math.floor((progress.doneBytes * 100) / progress.totalBytes);
 }
 
-/** The values the bar's format string names ({done}, {total}, {rate}, {eta}, {chunks}). */
+/**
+ * The values the bar's format string names. Not {total} or {eta}: cli-progress fills those itself
+ * (a raw count and its own estimate) over any payload of the same name.
+ */
 export function progressFields(progress: PullProgress, bytesPerSecond: number | undefined) {
   return {
     done: formatBytes(progress.doneBytes),
-    total: formatBytes(progress.totalBytes),
+    size: formatBytes(progress.totalBytes),
     rate: formatRate(bytesPerSecond),
-    eta: formatEta(etaSeconds(progress, bytesPerSecond)),
+    left: formatEta(etaSeconds(progress, bytesPerSecond)),
     chunks: `${progress.chunksDone}/${progress.chunksTotal}`,
   };
 }
 
 /** cli-progress format string over progressFields; {bar} and {percentage} are its own. */
-export const PROGRESS_BAR_FORMAT = '{bar} {percentage}% | {done} / {total} | {rate} | ETA {eta} | chunks {chunks}';
+export const PROGRESS_BAR_FORMAT = '{bar} {percentage}% | {done} / {size} | {rate} | ETA {left} | chunks {chunks}';
 
 /** One line of progress for a log: what a terminal's bar shows, in words. */
 export function progressLine(progress: PullProgress, bytesPerSecond: number | undefined): string {
   const f = progressFields(progress, bytesPerSecond);
-  return `pull ${progress.exportId}: ${f.done} / ${f.total} (${percent(progress)}%), chunks ${f.chunks}, ${f.rate}, ETA ${f.eta}`;
+  return `pull ${progress.exportId}: ${f.done} / ${f.size} (${percent(progress)}%), chunks ${f.chunks}, ${f.rate}, ETA ${f.left}`;
 }
