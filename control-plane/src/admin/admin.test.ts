@@ -414,7 +414,7 @@ describe('admin UI (server side, in-process)', () => {
     const html = String(
       await renderTiles(ctx, [
         fake('later-lane', async (c) => {
-          const res = await c.api.get('/v1/exports/awaiting-review');
+          const res = await c.api.get('/v1/not-built-yet/awaiting-review');
           return res.ok ? { state: 'ok', body: 'unexpected' } : refused(res, 'exports awaiting review');
         }),
         fake('broken', () => Promise.reject(new Error('boom'))),

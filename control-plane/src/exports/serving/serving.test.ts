@@ -191,7 +191,7 @@ describe('a chunk damaged in storage', () => {
   beforeAll(async () => {
     pristine = await readFile(s.chunkPath(id, ix));
     const flipped = Buffer.from(pristine);
-    flipped[1234] ^= 0x01;
+    flipped[1234]! ^= 0x01;
     await writeFile(s.chunkPath(id, ix), flipped);
   });
   afterAll(() => writeFile(s.chunkPath(id, ix), pristine));
