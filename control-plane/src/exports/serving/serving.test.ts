@@ -9,6 +9,7 @@ import { runJob } from '../../scheduler/runner.ts';
 import { expectError } from '../../testing/api-error.ts';
 import { tenantAdmin, tenantReader } from '../../testing/app.ts';
 import { verifyChunkInclusion } from '../manifest/index.ts';
+import { failExport } from '../queries.ts';
 import { independentMerkleRoot, manifestOf, PIPELINE, REQUESTER, REVIEWER, SCRAPER, sha256Hex, startExportsStack, TEST_CHUNK_SIZE, type ExportsStack } from '../testing.ts';
 
 // Downloads of an approved export through the app: chunks and the whole JSONL with Range,
@@ -287,6 +288,19 @@ describe('/metrics', () => {
     expect(delta('conductor_export_resume_failures_total', { tenant: 'acme', reason: 'restarted' })).toBe(1);
     expect(delta('conductor_export_resume_failures_total', { tenant: 'acme', reason: 'unsatisfiable' })).toBe(1);
     expect(delta('conductor_export_corrupt_chunks_total')).toBe(0);
+  });
+
+  it('counts a build that fails for good as failed, and one that publishes as published', async () => {
+    const before = await scrape();
+    const failing = (await (await s.t.call('POST', '/v1/exports', { token: await s.t.token(REQUESTER), body: { tenant: 'acme', kind: 'extractive-summary', license: 'Restricted-TOS', purpose: ['investigation'], maxDocuments: 1 } })).json()) as { exportId: string };
+    // What the build job does when a resume finds the source changed (build/job.ts).
+    expect(await failExport(s.t.db, failing.exportId, 'the source changed under a resume')).toBe(true);
+    await s.createBuilt({ tenant: 'acme', kind: 'extractive-summary', license: 'Restricted-TOS', purpose: ['investigation'], maxDocuments: 2 });
+    const after = await scrape();
+    for (const outcome of ['failed', 'published']) {
+      const labels = { tenant: 'acme', outcome };
+      expect(after('conductor_export_builds_total', labels) - before('conductor_export_builds_total', labels), outcome).toBe(1);
+    }
   });
 
   it('declares the export families as counters with help', async () => {
