@@ -287,6 +287,22 @@ describe('conductor export create, status, pull, verify', () => {
     expect((await pulledBytes(dir, small.manifest)).equals(small.bytes)).toBe(true);
   }, 60_000);
 
+  // What the benchmark does at 50 %: stop the engine through its signal, then run it again.
+  it('stops when its signal aborts, parts kept, and the next run completes it', async () => {
+    const dir = join(root, 'aborted');
+    const stop = new AbortController();
+    const reason = new Error('stopped at half');
+    const half = small.bytes.length / 2;
+    const failure = await pullExport(pullOptions(dir, { parallel: 2, signal: stop.signal, onProgress: (p) => (p.doneBytes >= half ? stop.abort(reason) : undefined) })).catch((err: unknown) => err);
+    expect(failure).toBe(reason);
+    const held = await bytesOnDisk(dir, small.manifest);
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(small.bytes.length);
+    const stats = await pullExport(pullOptions(dir));
+    expect(stats.bytesFetched).toBe(small.bytes.length - held);
+    expect((await pulledBytes(dir, small.manifest)).equals(small.bytes)).toBe(true);
+  }, 60_000);
+
   it('refetches a chunk damaged on disk, and keeps the damaged copy aside', async () => {
     const dir = join(root, 'damaged');
     await pullExport(pullOptions(dir));
@@ -349,7 +365,8 @@ describe('conductor export create, status, pull, verify', () => {
   });
 
   it('refuses to mix two exports in one directory', async () => {
-    const dir = join(root, 'parallel');
+    const dir = join(root, 'mixed');
+    await pullExport(pullOptions(dir));
     const other = await insertExport(cp.db, { tenantId: 'acme', kind: 'extractive-summary', requestedBy: 'user:requester@acme', license: 'Restricted-TOS', purpose: ['investigation'], maxDocuments: 3, chunkSize: 4 * 1024 });
     await buildUntilPublished(other.exportId);
     await review(other.exportId, reviewer, 'approve');

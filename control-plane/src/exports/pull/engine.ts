@@ -11,7 +11,7 @@ import { chunkRequestHeaders, planPull, useChunkResponse, type ChunkOnDisk, type
 import type { PullProgress } from './progress.ts';
 
 /*
- * `conductor export pull` as a function (the CLI and `bench:export` call it). I/O only: what to
+ * `conductor export pull` as a function (the CLI and `bench:export` call it; docs/adr/0019). I/O only: what to
  * fetch is plan.ts, where files go is layout.ts, what counts as a good chunk is the manifest
  * module's checkChunkDigest.
  *
@@ -67,7 +67,7 @@ export async function pullExport(opts: PullExportOptions): Promise<PullStats> {
   const fetchImpl = opts.fetch ?? fetch;
   const parallel = opts.parallel ?? DEFAULT_PARALLEL;
   if (!Number.isSafeInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be a positive integer, got ${parallel}`);
-  if (!ExportIdSchema.safeParse(opts.exportId).success) throw new PullError('PROTOCOL_ERROR', `invalid export id "${opts.exportId}"`);
+  if (!ExportIdSchema.safeParse(opts.exportId).success) throw new TypeError(`invalid export id "${opts.exportId}"`);
   const id = encodeURIComponent(opts.exportId);
   const auth = { authorization: `Bearer ${opts.token}` };
 
@@ -103,14 +103,15 @@ export async function pullExport(opts: PullExportOptions): Promise<PullStats> {
   // One controller for the streams: the first failure stops the others, which keep their parts.
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort(opts.signal?.reason);
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (opts.signal?.aborted) onOuterAbort();
+  else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const chunkUrl = (ix: number) => new URL(`/v1/exports/${id}/chunks/${ix}`, opts.controlPlaneUrl).href;
   const ctx: StepContext = { manifest, outDir: opts.outDir, fetch: fetchImpl, auth, chunkUrl, signal: stop.signal, stats, report };
 
   let next = 0;
   let failure: unknown;
   const stream = async () => {
-    while (failure === undefined && next < plan.steps.length) {
+    while (failure === undefined && !stop.signal.aborted && next < plan.steps.length) {
       const step = plan.steps[next++]!;
       try {
         await runStep(ctx, step);
@@ -127,6 +128,8 @@ export async function pullExport(opts: PullExportOptions): Promise<PullStats> {
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort);
   }
+  // Stopped by the caller between two steps: no step failed, yet the pull is not done.
+  if (failure === undefined && stop.signal.aborted) failure = stop.signal.reason;
   if (failure !== undefined) throw failure;
   return stats;
 }
@@ -145,8 +148,11 @@ interface StepContext {
 async function runStep(ctx: StepContext, step: ChunkStep): Promise<void> {
   const { ix } = step;
   for (const kind of step.discard) {
-    if (kind === 'complete') await rename(chunkPath(ctx.outDir, ix), chunkPath(ctx.outDir, ix, 'rejected'));
-    else await unlink(chunkPath(ctx.outDir, ix, 'partial'));
+    const dropped = kind === 'complete' ? rename(chunkPath(ctx.outDir, ix), chunkPath(ctx.outDir, ix, 'rejected')) : unlink(chunkPath(ctx.outDir, ix, 'partial'));
+    // Gone since the scan is as good as dropped.
+    await dropped.catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   }
   if (step.action === 'fetch') return fetchChunk(ctx, step, step.from);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /*
- * What `conductor export pull ID --out DIR` leaves in DIR (pure: paths only).
+ * What `conductor export pull ID --out DIR` leaves in DIR (pure: paths only; docs/adr/0019).
  *
  *   DIR/manifest.json               the signed manifest, as the control plane served it
  *   DIR/chunks/000000.jsonl         chunk 0, complete and verified against its manifest entry

@@ -2,7 +2,7 @@ import type { ManifestChunk } from '@conductor/schema/contracts/exports';
 import { chunkEtag } from '../download/range.ts';
 
 /*
- * The resume plan of `conductor export pull` (pure: no I/O). Given the signed manifest's chunk list
+ * The resume plan of `conductor export pull` (pure: no I/O; docs/adr/0019). Given the signed manifest's chunk list
  * and what a previous pull left on disk (layout.ts), it says, per chunk, what to do so that only
  * missing bytes cross the network:
  *
