@@ -5,6 +5,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stderr when it is a terminal: where a command may draw a live progress bar. Absent: plain lines on stderr. */
+  terminal?: NodeJS.WriteStream;
 }
 
 export interface Command {
@@ -35,6 +37,15 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export function parseOptions<T extends Options>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** parseOptions for commands that also take operands (`export pull ID`). */
+export function parseOptionsAndOperands<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -6,8 +6,8 @@
  *   piiProof(finalScanCounts)                  → "none" | { findings }   "none" only when nothing was found
  *   signManifest(unsigned, key)                → Manifest           detached RFC 7797 JWS (EdDSA)
  *   verifyManifestSignature(manifest, jwks)    → ok + kid | SIGNATURE_{MALFORMED,UNKNOWN_KEY,INVALID}
- *   verifyExport({ manifest, jwks, readChunk }) → { ok, failures[{ code, message, ix? }], manifest?, kid? }
- *   checkManifestConsistency(manifest), checkChunk(manifest, ix, bytes)
+ *   verifyExport({ manifest, jwks, readChunk | digestChunk }) → { ok, failures[{ code, message, ix? }], manifest?, kid? }
+ *   checkManifestConsistency(manifest), checkChunk(manifest, ix, bytes), checkChunkDigest(manifest, ix, { size, sha256 })
  *   chunkTreeRoot(chunks), chunkInclusionProof(chunks, ix), verifyChunkInclusion(proof, sha256, head)
  *   manifestSigningInput(manifest)             → the signed bytes (RFC 8785 JSON without `signature`)
  *
@@ -17,4 +17,14 @@ export { assembleManifest, describeChunk, piiProof, type ManifestInput } from '.
 export { manifestSigningInput } from './canonical-json.ts';
 export { chunkInclusionProof, chunkLeafHashes, chunkTreeRoot, verifyChunkInclusion, type SignedTreeHead } from './chunk-proof.ts';
 export { MANIFEST_JWS_ALG, signManifest, verifyManifestSignature, type ManifestSignatureCheck, type ManifestSigningKey } from './signature.ts';
-export { checkChunk, checkManifestConsistency, verifyExport, type ExportCheckCode, type ExportCheckFailure, type ExportVerification, type VerifyExportInput } from './verify.ts';
+export {
+  checkChunk,
+  checkChunkDigest,
+  checkManifestConsistency,
+  verifyExport,
+  type ChunkDigest,
+  type ExportCheckCode,
+  type ExportCheckFailure,
+  type ExportVerification,
+  type VerifyExportInput,
+} from './verify.ts';

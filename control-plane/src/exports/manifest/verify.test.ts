@@ -3,7 +3,8 @@ import { generateSecrets, publicJwks, type DevSecrets } from '@conductor/schema/
 import type { Manifest, UnsignedManifest } from '@conductor/schema/contracts/exports';
 import { assembleManifest, describeChunk } from './assemble.ts';
 import { signManifest } from './signature.ts';
-import { checkChunk, verifyExport, type ExportCheckFailure } from './verify.ts';
+import { checkChunk, checkChunkDigest, verifyExport, type ExportCheckFailure } from './verify.ts';
+import { describeChunk as digest } from './assemble.ts';
 
 const CHUNK_SIZE = 80;
 const encoder = new TextEncoder();
@@ -130,5 +131,16 @@ describe('checkChunk', () => {
   it('accepts each chunk in its place and refuses an index outside the manifest', async () => {
     for (const [ix, bytes] of chunks.entries()) expect(await checkChunk(manifest, ix, bytes)).toBeNull();
     await expect(checkChunk(manifest, 5, chunks[0]!)).rejects.toThrow(RangeError);
+  });
+
+  // A pull or `export verify` hashes a chunk as it streams and has only its length and digest.
+  it('gives the same verdict from a digest as from the bytes (checkChunkDigest, verifyExport digestChunk)', async () => {
+    const flipped = chunks[2]!.slice();
+    flipped[0]! ^= 0x01;
+    const cases: Array<[number, Uint8Array]> = [[0, chunks[0]!], [1, chunks[3]!], [2, flipped], [3, chunks[3]!.slice(0, 9)], [4, new Uint8Array([...chunks[4]!, 0x0a])]];
+    for (const [ix, bytes] of cases) expect(checkChunkDigest(manifest, ix, await digest(bytes))).toEqual(await checkChunk(manifest, ix, bytes));
+    const stored = [chunks[0]!, chunks[3]!, flipped, chunks[3]!.slice(0, 9), null];
+    const byDigest = await verifyExport({ manifest, jwks: jwks(), digestChunk: async (ix) => (stored[ix] ? digest(stored[ix]) : null) });
+    expect(codes(byDigest.failures)).toEqual(['CHUNK_MISPLACED@1', 'CHUNK_HASH_MISMATCH@2', 'CHUNK_TRUNCATED@3', 'CHUNK_MISSING@4']);
   });
 });

@@ -50,18 +50,27 @@ export interface ExportVerification {
   kid?: string;
 }
 
-export interface VerifyExportInput {
+/** What a chunk is, as far as the manifest can tell: its length and SHA-256 (lowercase hex). */
+export interface ChunkDigest {
+  size: number;
+  sha256: string;
+}
+
+interface VerifyExportBase {
   /** The manifest as parsed from JSON, not yet trusted. */
   manifest: unknown;
   /** The control plane's JWKS (/.well-known/jwks.json), or one given offline. */
   jwks: JSONWebKeySet;
-  /**
-   * The bytes of chunk `ix`, or null when it is absent. Called once per chunk, in ix order, one at a
-   * time, so memory holds one chunk (at most chunkSize). I/O errors should be thrown, not mapped
-   * to null: they are not evidence about the export.
-   */
-  readChunk(ix: number): Promise<Uint8Array | null>;
 }
+
+/**
+ * Chunks come as bytes (`readChunk`) or as digests the caller computed while streaming them
+ * (`digestChunk`: a file hashed incrementally never sits in memory whole). Either is called once per
+ * chunk, in ix order, one at a time, and answers null when the chunk is absent. I/O errors should
+ * be thrown, not mapped to null: they are not evidence about the export.
+ */
+export type VerifyExportInput = VerifyExportBase &
+  ({ readChunk(ix: number): Promise<Uint8Array | null>; digestChunk?: never } | { digestChunk(ix: number): Promise<ChunkDigest | null>; readChunk?: never });
 
 /** Schema, signature, the manifest's own consistency, then every chunk's size and digest. */
 export async function verifyExport(input: VerifyExportInput): Promise<ExportVerification> {
@@ -76,8 +85,8 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
   if (!signature.ok) failures.push({ code: signature.code, message: signature.message });
   failures.push(...(await checkManifestConsistency(manifest)));
   for (const { ix } of manifest.chunks) {
-    const bytes = await input.readChunk(ix);
-    const failure = bytes === null ? { code: 'CHUNK_MISSING' as const, message: `chunk ${ix} is missing`, ix } : await checkChunk(manifest, ix, bytes);
+    const digest = input.digestChunk ? await input.digestChunk(ix) : await digestOf(await input.readChunk(ix));
+    const failure = digest === null ? { code: 'CHUNK_MISSING' as const, message: `chunk ${ix} is missing`, ix } : checkChunkDigest(manifest, ix, digest);
     if (failure) failures.push(failure);
   }
   return { ok: failures.length === 0, failures, manifest, ...(signature.ok ? { kid: signature.kid } : {}) };
@@ -108,17 +117,29 @@ export async function checkManifestConsistency(manifest: Manifest): Promise<Expo
 }
 
 /**
- * Whether `bytes` are chunk `ix` of the manifest; null when they are. Used per chunk by a pull as
- * each arrives, and by the server before it serves one.
+ * Whether `bytes` are chunk `ix` of the manifest; null when they are. Used per chunk by the server
+ * before it serves one.
  */
 export async function checkChunk(manifest: Manifest, ix: number, bytes: Uint8Array): Promise<ExportCheckFailure | null> {
+  return checkChunkDigest(manifest, ix, (await digestOf(bytes))!);
+}
+
+/**
+ * checkChunk for a chunk hashed as it streamed (a pull, `export verify`): the same verdicts from
+ * its length and digest alone.
+ */
+export function checkChunkDigest(manifest: Manifest, ix: number, digest: ChunkDigest): ExportCheckFailure | null {
   const expected = manifest.chunks.find((chunk) => chunk.ix === ix);
   if (!expected) throw new RangeError(`chunk ${ix} is not in the manifest`);
-  const digest = toHex(await sha256(bytes));
-  if (bytes.byteLength === expected.size && digest === expected.sha256) return null;
-  const other = manifest.chunks.find((chunk) => chunk.ix !== ix && chunk.sha256 === digest && chunk.size === bytes.byteLength);
+  const { size, sha256: hex } = digest;
+  if (size === expected.size && hex === expected.sha256) return null;
+  const other = manifest.chunks.find((chunk) => chunk.ix !== ix && chunk.sha256 === hex && chunk.size === size);
   if (other) return { code: 'CHUNK_MISPLACED', message: `chunk ${ix} holds the bytes of chunk ${other.ix}`, ix };
-  if (bytes.byteLength < expected.size) return { code: 'CHUNK_TRUNCATED', message: `chunk ${ix} has ${bytes.byteLength} of its ${expected.size} bytes`, ix };
-  if (bytes.byteLength !== expected.size) return { code: 'CHUNK_SIZE_MISMATCH', message: `chunk ${ix} has ${bytes.byteLength} bytes; the manifest lists ${expected.size}`, ix };
+  if (size < expected.size) return { code: 'CHUNK_TRUNCATED', message: `chunk ${ix} has ${size} of its ${expected.size} bytes`, ix };
+  if (size !== expected.size) return { code: 'CHUNK_SIZE_MISMATCH', message: `chunk ${ix} has ${size} bytes; the manifest lists ${expected.size}`, ix };
   return { code: 'CHUNK_HASH_MISMATCH', message: `chunk ${ix} does not hash to ${expected.sha256}`, ix };
+}
+
+async function digestOf(bytes: Uint8Array | null): Promise<ChunkDigest | null> {
+  return bytes === null ? null : { size: bytes.byteLength, sha256: toHex(await sha256(bytes)) };
 }
