@@ -104,12 +104,15 @@ export function exportBuildJob(opts: ExportBuildJobOptions): Job {
             continue;
           }
           const attempts = await recordBuildAttempt(db, exp.exportId, error, stored > 0);
-          if (attempts !== undefined && attempts >= maxAttempts) {
+          if (attempts === undefined) {
+            // It left `building` under this run (published or failed by another runner): nothing to retry.
+            results.push({ ...base, outcome: 'stopped', error });
+          } else if (attempts >= maxAttempts) {
             const failure = `gave up after ${attempts} attempts in a row without progress; the last failed with: ${error}`;
             await failForGood(db, exp.exportId, failure);
             results.push({ ...base, outcome: 'failed', error: failure, attempts });
           } else {
-            results.push({ ...base, outcome: 'error', error, ...(attempts !== undefined ? { attempts } : {}) });
+            results.push({ ...base, outcome: 'error', error, attempts });
           }
         }
       }

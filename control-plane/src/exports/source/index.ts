@@ -7,8 +7,8 @@
  *     .manifestSource(exp, chunks)  → { operation, snapshot }   the manifest's `source`
  *   DOCUMENTS_QUERY, documentsOperationIdOf()      the operation's text and safelist id (its SHA-256)
  *   EXPORT_READER_SUBJECT                          the `sub` of the tokens it mints ("export-builder")
- *   OriginRefusedError     the origin refused for good (an ExportSourceError: the export fails at once)
- *   OriginUnavailableError no usable answer this time (the build counts an attempt and retries)
+ *   OriginRefusedError                             the origin refused for good (an ExportSourceError: the export fails)
+ *   OriginUnavailableError                         no usable answer this time (the build counts an attempt, retries)
  *   judgeOriginAnswer(answer), judgeNoAnswer(err)  which of the two an answer is (origin-answer.ts, pure)
  */
 export {

@@ -1,6 +1,7 @@
 /*
- * What an origin's answer to the `Documents` operation means for the build that asked. Pure: the
- * caller fetches, parses and throws (documents.ts); this module only decides.
+ * What an origin's answer to the `Documents` operation means for the build that asked
+ * (docs/adr/0018). Pure: the caller fetches, parses and throws (documents.ts); this module only
+ * decides.
  *
  * - `transient`: asking again later may succeed. The build counts it as an attempt and retries; it
  *   fails the export once the attempts run out (build/job.ts), so an origin that never comes back
