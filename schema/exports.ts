@@ -43,6 +43,14 @@ export const dataExports = pgTable(
     reviewedAt: timestamp({ withTimezone: true }),
     /** Why a build failed for good (a source that changed under a resume, a malformed line). */
     failure: text(),
+    /**
+     * Build runs in a row that ended in a transient error (the origin unreachable, a 5xx) without
+     * storing a chunk; reset by progress. The build fails the export once it reaches its bound
+     * (control-plane/src/exports/build/job.ts), so an origin that never comes back ends in `failed`.
+     */
+    buildAttempts: integer().notNull().default(0),
+    /** The last transient error of a build still retrying; null once a run stores a chunk. */
+    buildError: text(),
   },
   (t) => [
     index().on(t.status, t.createdAt),
@@ -66,6 +74,7 @@ export const dataExports = pgTable(
     ),
     check('exports_self_review_check', sql`${t.reviewedBy} is null or ${t.reviewedBy} <> ${t.requestedBy}`),
     check('exports_failure_check', sql`(${t.failure} is not null) = (${t.status} = 'failed')`),
+    check('exports_build_attempts_check', sql`${t.buildAttempts} >= 0`),
   ],
 );
 

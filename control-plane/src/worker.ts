@@ -11,6 +11,8 @@ import { installPolicySource } from './auth/cedar.ts';
 import { MetricsRetentionDaysSchema } from './config.ts';
 import type { Db } from './db/client.ts';
 import { r2BlobStore, type R2BucketBinding } from './exports/blobs/r2.ts';
+import { documentExportJob } from './exports/pipeline.ts';
+import { privateSigningJwk, signingKeyProblem } from './exports/signing-key.ts';
 import { backgroundJobs } from './scheduler/registry.ts';
 import { runDueJobs } from './scheduler/runner.ts';
 
@@ -21,9 +23,11 @@ import { runDueJobs } from './scheduler/runner.ts';
  * `DATABASE_URL=… npx drizzle-kit migrate` (schema/migrations, the files the Node entry applies).
  *
  * Background jobs run from the Cron Trigger (`scheduled`, once a minute): the same registry and
- * runner as the Node timer (docs/adr/0010).
+ * runner as the Node timer (docs/adr/0010). With ORIGIN_URL set they include the export build,
+ * which reads the origin's documents with tokens signed by EXPORT_SIGNING_JWK, stores chunks in
+ * the EXPORTS bucket and signs manifests with the same key, and the sweep of orphaned chunks.
  */
-const WorkerEnvSchema = z.object({
+const WorkerEnvFields = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   JWT_PUBLIC_JWKS: z.string().transform((text, ctx) => {
     try {
@@ -43,6 +47,16 @@ const WorkerEnvSchema = z.object({
     'EXPORTS must be an R2 bucket binding ([[r2_buckets]] in control-plane/wrangler.toml)',
   ),
   /**
+   * The origin whose `Documents` operation exports read (wrangler.toml [vars]). Without it no
+   * export is built: requested exports stay `building`, as on Node without ORIGIN_URL.
+   */
+  ORIGIN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The control plane's private signing key (a secret: `wrangler secret put EXPORT_SIGNING_JWK`):
+   * it signs the export builder's origin tokens and the manifests (exports/signing-key.ts).
+   */
+  EXPORT_SIGNING_JWK: privateSigningJwk('EXPORT_SIGNING_JWK').optional(),
+  /**
    * Local development and tests only: `host:port` of a WebSocket→TCP relay on loopback
    * (control-plane/src/db/ws-relay.ts) in front of a database without Neon's own proxy. Unset in
    * production, where the Neon driver talks TLS to Neon's proxy.
@@ -51,6 +65,20 @@ const WorkerEnvSchema = z.object({
     .string()
     .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, 'DATABASE_WS_PROXY must be a loopback host:port')
     .optional(),
+});
+
+// The settings' shapes above; what holds between them here.
+const WorkerEnvSchema = WorkerEnvFields.superRefine((config, ctx) => {
+  const key = config.EXPORT_SIGNING_JWK;
+  if (config.ORIGIN_URL && !key) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EXPORT_SIGNING_JWK'],
+      message: 'EXPORT_SIGNING_JWK is required with ORIGIN_URL: it signs the export builder’s origin tokens and the manifests (wrangler secret put EXPORT_SIGNING_JWK)',
+    });
+  }
+  const problem = key && signingKeyProblem('EXPORT_SIGNING_JWK', key, config.JWT_PUBLIC_JWKS, 'JWT_PUBLIC_JWKS');
+  if (problem) ctx.addIssue({ code: 'custom', path: ['EXPORT_SIGNING_JWK'], message: problem });
 });
 type WorkerConfig = z.infer<typeof WorkerEnvSchema>;
 
@@ -117,7 +145,11 @@ export default {
     // Jobs run one after another: one connection is all a run needs.
     const { db, pool } = openPool(config, 1);
     try {
-      const outcomes = await runDueJobs(db, backgroundJobs({ metricsRetentionDays: config.METRICS_RETENTION_DAYS }), new Date(controller.scheduledTime));
+      const exports =
+        config.ORIGIN_URL && config.EXPORT_SIGNING_JWK
+          ? documentExportJob({ blobs: r2BlobStore(config.EXPORTS), originUrl: config.ORIGIN_URL, signingKey: config.EXPORT_SIGNING_JWK })
+          : undefined;
+      const outcomes = await runDueJobs(db, backgroundJobs({ metricsRetentionDays: config.METRICS_RETENTION_DAYS, exports }), new Date(controller.scheduledTime));
       for (const o of outcomes) if (o.outcome !== 'skipped') console.log(`[scheduler] ${o.name}: ${o.outcome}`);
     } finally {
       await pool.end();

@@ -17,13 +17,17 @@ export function documentExportJob(opts: {
   signingKey: JWK;
   pageSize?: number;
   chunksPerRun?: number;
+  /** Transient failures in a row before an export fails (build/job.ts). */
+  maxAttempts?: number;
+  /** Per origin request (source/documents.ts). */
+  originTimeoutMs?: number;
 }): ExportBuildJobOptions {
-  const source = documentSource({ originUrl: opts.originUrl, signingKey: opts.signingKey, pageSize: opts.pageSize });
+  const source = documentSource({ originUrl: opts.originUrl, signingKey: opts.signingKey, pageSize: opts.pageSize, timeoutMs: opts.originTimeoutMs });
   const finalize = exportFinalizer({
     blobs: opts.blobs,
     signingKey: () => ({ privateJwk: opts.signingKey }),
     manifestSource: source.manifestSource,
     piiReport: source.piiReport,
   });
-  return { blobs: opts.blobs, lines: source.lines, finalize, chunksPerRun: opts.chunksPerRun };
+  return { blobs: opts.blobs, lines: source.lines, finalize, chunksPerRun: opts.chunksPerRun, maxAttempts: opts.maxAttempts };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '@conductor/schema/audit';
 import type { ExportStatus } from '@conductor/schema/contracts/exports';
 import { dataExports, exportChunks } from '@conductor/schema/exports';
@@ -142,4 +142,26 @@ export function exportAuditEntries(db: Db, tenantId: string, exportId: string): 
     .from(auditLog)
     .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.target, `export:${exportId}`)))
     .orderBy(asc(auditLog.seq));
+}
+
+/**
+ * Counts a build run of a `building` export that ended in a transient error, and keeps the error:
+ * the count starts again at 1 when the run stored a chunk first (`progressed`). Answers the count,
+ * or undefined when the export was no longer building.
+ */
+export async function recordBuildAttempt(db: Db, exportId: string, error: string, progressed: boolean): Promise<number | undefined> {
+  const [row] = await db
+    .update(dataExports)
+    .set({ buildAttempts: progressed ? 1 : sql`${dataExports.buildAttempts} + 1`, buildError: error })
+    .where(and(eq(dataExports.exportId, exportId), eq(dataExports.status, 'building')))
+    .returning({ buildAttempts: dataExports.buildAttempts });
+  return row?.buildAttempts;
+}
+
+/** A run made progress: the failed attempts before it no longer count. */
+export async function clearBuildAttempts(db: Db, exportId: string): Promise<void> {
+  await db
+    .update(dataExports)
+    .set({ buildAttempts: 0, buildError: null })
+    .where(and(eq(dataExports.exportId, exportId), gt(dataExports.buildAttempts, 0)));
 }

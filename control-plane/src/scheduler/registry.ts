@@ -1,5 +1,6 @@
 import { alertEvaluationJob } from '../alerts/job.ts';
 import { exportBuildJob, type ExportBuildJobOptions } from '../exports/build/job.ts';
+import { exportSweepJob } from '../exports/sweep/job.ts';
 import { metricsRetentionJob } from '../metrics/retention.ts';
 import type { Job } from './job.ts';
 
@@ -8,7 +9,8 @@ export interface JobsConfig {
   metricsRetentionDays: number;
   /**
    * The export build (`exports.build`): its blob store, the lines of an export and the step that
-   * assembles a built one. Registered once a runtime supplies them.
+   * assembles a built one. Registered once a runtime supplies them, and with it the sweep of
+   * orphaned blobs in the same store (`exports.sweep`, docs/adr/0018).
    */
   exports?: ExportBuildJobOptions;
 }
@@ -19,5 +21,9 @@ export interface JobsConfig {
  * only ask "what is due?".
  */
 export function backgroundJobs(config: JobsConfig): Job[] {
-  return [metricsRetentionJob(config.metricsRetentionDays), alertEvaluationJob(), ...(config.exports ? [exportBuildJob(config.exports)] : [])];
+  return [
+    metricsRetentionJob(config.metricsRetentionDays),
+    alertEvaluationJob(),
+    ...(config.exports ? [exportBuildJob(config.exports), exportSweepJob({ blobs: config.exports.blobs })] : []),
+  ];
 }

@@ -130,6 +130,60 @@ export function blobStoreContract(name: string, store: () => BlobStore): void {
       expect(await s.deletePrefix(`${base}/nothing-here/`)).toBe(0);
     });
 
+    it('lists the objects under a prefix in key byte order, with size and upload time, a page at a time', async () => {
+      const s = store();
+      const base = ns();
+      // 'a-b' sorts before 'a/x' ('-' is 0x2d, '/' 0x2f) although the directory 'a' sorts before the name 'a-b'.
+      const keys = [`${base}/ab`, `${base}/a/y/z`, `${base}/b`, `${base}/a-b`, `${base}/a/x`];
+      const before = Date.now();
+      for (const [i, key] of keys.entries()) await s.put(key, bytesOf(10 + i));
+      const after = Date.now();
+      const sorted = [`${base}/a-b`, `${base}/a/x`, `${base}/a/y/z`, `${base}/ab`, `${base}/b`];
+
+      const all = await s.list(`${base}/`);
+      expect(all.truncated).toBe(false);
+      expect(all.objects.map((o) => o.key)).toEqual(sorted);
+      expect(all.objects.map((o) => o.size)).toEqual([13, 14, 11, 10, 12]);
+      for (const o of all.objects) {
+        expect(o.uploaded).toBeInstanceOf(Date);
+        // File systems and R2 keep the time to a second or finer; a second's slack either side.
+        expect(o.uploaded.getTime()).toBeGreaterThanOrEqual(before - 1000);
+        expect(o.uploaded.getTime()).toBeLessThanOrEqual(after + 1000);
+      }
+
+      expect((await s.list(`${base}/a`)).objects.map((o) => o.key)).toEqual(sorted.slice(0, 4));
+      expect((await s.list(`${base}/a/`)).objects.map((o) => o.key)).toEqual([`${base}/a/x`, `${base}/a/y/z`]);
+      expect((await s.list(`${base}/a/y/z`)).objects.map((o) => o.key)).toEqual([`${base}/a/y/z`]);
+      expect(await s.list(`${base}/nothing/`)).toEqual({ objects: [], truncated: false });
+
+      const pages: string[][] = [];
+      let startAfter: string | undefined;
+      for (;;) {
+        const page = await s.list(`${base}/`, { limit: 2, ...(startAfter ? { startAfter } : {}) });
+        pages.push(page.objects.map((o) => o.key));
+        if (!page.truncated) break;
+        startAfter = page.objects.at(-1)!.key;
+      }
+      expect(pages).toEqual([sorted.slice(0, 2), sorted.slice(2, 4), sorted.slice(4)]);
+      // A startAfter that is no key: the listing resumes at the first key after it.
+      expect((await s.list(`${base}/`, { startAfter: `${base}/a/` })).objects.map((o) => o.key)).toEqual(sorted.slice(1));
+      expect((await s.list(`${base}/`, { startAfter: `${base}/a/y` })).objects.map((o) => o.key)).toEqual(sorted.slice(2));
+
+      for (const limit of [0, 1001, 1.5]) await expect(s.list(`${base}/`, { limit }), String(limit)).rejects.toBeInstanceOf(TypeError);
+    });
+
+    it('deletes the given keys and no others; an absent key is no error', async () => {
+      const s = store();
+      const base = ns();
+      const keys = [`${base}/k/0`, `${base}/k/1`, `${base}/k/2`];
+      for (const key of keys) await s.put(key, bytesOf(5));
+      await s.delete([keys[0]!, keys[2]!, `${base}/k/absent`]);
+      expect((await s.list(`${base}/`)).objects.map((o) => o.key)).toEqual([keys[1]]);
+      await s.delete([]);
+      await expect(s.delete(['../up'])).rejects.toBeInstanceOf(TypeError);
+      expect(await s.head(keys[1]!)).toEqual({ size: 5 });
+    });
+
     it('refuses keys that are not safe relative paths, and an empty prefix', async () => {
       const s = store();
       for (const key of ['', '/abs', 'a//b', '../up', 'a/../b', 'a/./b', '.hidden', 'a/.tmp', 'sp ace', 'back\\slash', 'a/', 'x'.repeat(513)]) {
@@ -137,7 +191,10 @@ export function blobStoreContract(name: string, store: () => BlobStore): void {
         await expect(s.get(key), JSON.stringify(key)).rejects.toBeInstanceOf(TypeError);
         await expect(s.head(key), JSON.stringify(key)).rejects.toBeInstanceOf(TypeError);
       }
-      for (const prefix of ['', '/', '../', 'a//']) await expect(s.deletePrefix(prefix), JSON.stringify(prefix)).rejects.toBeInstanceOf(TypeError);
+      for (const prefix of ['', '/', '../', 'a//']) {
+        await expect(s.deletePrefix(prefix), JSON.stringify(prefix)).rejects.toBeInstanceOf(TypeError);
+        await expect(s.list(prefix), JSON.stringify(prefix)).rejects.toBeInstanceOf(TypeError);
+      }
     });
   });
 }

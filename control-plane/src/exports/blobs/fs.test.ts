@@ -39,6 +39,15 @@ describe('file system blob store', () => {
     expect(await readdir(join(root, 'killed/exports'))).toEqual([]);
   });
 
+  it('lists no temporary file a killed put left behind', async () => {
+    const store = fsBlobStore(root);
+    const dir = join(root, 'killed-list/exports/e3/chunks');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, '.00000001.0123456789ab.tmp'), new Uint8Array(10));
+    await store.put('killed-list/exports/e3/chunks/00000000', new Uint8Array([1]));
+    expect((await store.list('killed-list/')).objects.map((o) => o.key)).toEqual(['killed-list/exports/e3/chunks/00000000']);
+  });
+
   it('answers null for a key that is a directory of other keys', async () => {
     const store = fsBlobStore(root);
     await store.put('nested/a/b', new Uint8Array([1]));

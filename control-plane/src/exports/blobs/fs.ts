@@ -3,7 +3,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { defaultDataDir } from '@conductor/schema/auth/dev-keys';
-import { assertBlobKey, assertBlobPrefix, resolveRange, type BlobStore } from './store.ts';
+import { assertBlobKey, assertBlobPrefix, listLimit, resolveRange, type BlobListing, type BlobStore } from './store.ts';
 
 /** Where the fs store keeps its objects by default: `<data dir>/blobs` (CONDUCTOR_DATA_DIR or ./.data). */
 export function defaultBlobRoot(dataDir = defaultDataDir()): string {
@@ -123,6 +123,70 @@ export function fsBlobStore(root: string = defaultBlobRoot()): BlobStore {
         await rm(path, { recursive: true, force: true });
       }
       return deleted;
+    },
+
+    async list(prefix, options) {
+      assertBlobPrefix(prefix);
+      const limit = listLimit(options);
+      const startAfter = options?.startAfter;
+      if (startAfter !== undefined) assertBlobPrefix(startAfter);
+      const objects: BlobListing[] = [];
+      let truncated = false;
+
+      // Depth first, each directory's entries sorted as the keys under them sort: a directory
+      // 'a' as 'a/', so 'a-b' (0x2d) comes before 'a/x' (0x2f) as it does in R2's byte order.
+      // Subtrees wholly outside the prefix or wholly at or before `startAfter` are not read.
+      const walk = async (dirKey: string): Promise<boolean> => {
+        let entries;
+        try {
+          entries = await readdir(dirKey === '' ? root : join(root, dirKey), { withFileTypes: true });
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+          throw err;
+        }
+        const items = entries
+          // Temporary files ('.<name>.<random>.tmp') are no objects (see put).
+          .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isFile()))
+          .map((e) => ({ key: dirKey + e.name, dir: e.isDirectory(), order: dirKey + e.name + (e.isDirectory() ? '/' : '') }))
+          .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+        for (const item of items) {
+          if (item.dir) {
+            const sub = `${item.key}/`;
+            if (!sub.startsWith(prefix) && !prefix.startsWith(sub)) continue;
+            if (startAfter !== undefined && sub < startAfter && !startAfter.startsWith(sub)) continue;
+            if (await walk(sub)) return true;
+            continue;
+          }
+          if (!item.key.startsWith(prefix) || (startAfter !== undefined && item.key <= startAfter)) continue;
+          if (objects.length === limit) {
+            truncated = true;
+            return true;
+          }
+          const stats = await stat(join(root, item.key)).catch((err: NodeJS.ErrnoException) => {
+            // Deleted since the directory was read.
+            if (err.code === 'ENOENT') return null;
+            throw err;
+          });
+          if (stats?.isFile()) objects.push({ key: item.key, size: stats.size, uploaded: stats.mtime });
+        }
+        return false;
+      };
+      await walk(prefix.slice(0, prefix.lastIndexOf('/') + 1));
+      return { objects, truncated };
+    },
+
+    async delete(keys) {
+      for (const key of keys) assertBlobKey(key);
+      for (const key of keys) {
+        try {
+          await unlink(join(root, key));
+        } catch (err) {
+          // Absent, or only a directory of other keys (as `get` answers null for one).
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EPERM') throw err;
+        }
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { assertBlobKey, assertBlobPrefix, resolveRange, type BlobStore } from './store.ts';
+import { assertBlobKey, assertBlobPrefix, LIST_PAGE_MAX, listLimit, resolveRange, type BlobStore } from './store.ts';
 
 /**
  * The part of workerd's `R2Bucket` this store calls. Declared here because the control plane is
@@ -10,11 +10,8 @@ export interface R2BucketBinding {
   get(key: string, options?: { range?: { offset: number; length: number } }): Promise<{ size: number; body: ReadableStream } | null>;
   put(key: string, value: ArrayBufferView): Promise<unknown>;
   delete(keys: string | string[]): Promise<void>;
-  list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<{ objects: Array<{ key: string }>; truncated: boolean; cursor?: string }>;
+  list(options?: { prefix?: string; cursor?: string; startAfter?: string; limit?: number }): Promise<{ objects: Array<{ key: string; size: number; uploaded: Date }>; truncated: boolean; cursor?: string }>;
 }
-
-// R2's own limit on keys per delete() call and per list() page.
-const PAGE = 1000;
 
 /** The blob store as an R2 bucket binding (the Worker deployment). R2 commits a put whole or not at all. */
 export function r2BlobStore(bucket: R2BucketBinding): BlobStore {
@@ -50,12 +47,25 @@ export function r2BlobStore(bucket: R2BucketBinding): BlobStore {
       let deleted = 0;
       // Deleting while listing shifts nothing: each page's keys are gone before the next is asked for from the start.
       for (;;) {
-        const page = await bucket.list({ prefix, limit: PAGE });
+        const page = await bucket.list({ prefix, limit: LIST_PAGE_MAX });
         if (page.objects.length === 0) return deleted;
         await bucket.delete(page.objects.map((o) => o.key));
         deleted += page.objects.length;
         if (!page.truncated) return deleted;
       }
+    },
+
+    async list(prefix, options) {
+      assertBlobPrefix(prefix);
+      const limit = listLimit(options);
+      if (options?.startAfter !== undefined) assertBlobPrefix(options.startAfter);
+      const page = await bucket.list({ prefix, limit, ...(options?.startAfter !== undefined ? { startAfter: options.startAfter } : {}) });
+      return { objects: page.objects.map((o) => ({ key: o.key, size: o.size, uploaded: o.uploaded })), truncated: page.truncated };
+    },
+
+    async delete(keys) {
+      for (const key of keys) assertBlobKey(key);
+      for (let i = 0; i < keys.length; i += LIST_PAGE_MAX) await bucket.delete(keys.slice(i, i + LIST_PAGE_MAX));
     },
   };
 }

@@ -11,8 +11,10 @@
  * - `get` takes one byte range as `{offset, length}` of a known object; HTTP's forms (suffix,
  *   open-ended, If-Range) are resolved against `head` by the caller, which needs the size anyway
  *   for 416 and Content-Range.
- * - `deletePrefix` rather than `delete(keys)` plus `list`: what exports need is "drop everything
- *   of this export", and a directory does that without paging.
+ * - `deletePrefix` drops everything of one export, which a directory does without paging.
+ *   `list` and `delete` serve the orphan sweep (exports/sweep), which must see every key with
+ *   its age to find what no export row accounts for; a listing is in key order and pages by
+ *   `startAfter` (a key), which R2 and a directory walk both do.
  *
  * - A key is never also the '/'-prefix of another key ('a' beside 'a/b'): a directory cannot be a
  *   file too. Export keys (build/keys.ts) never are.
@@ -34,6 +36,42 @@ export interface BlobStore {
   head(key: string): Promise<{ size: number } | null>;
   /** Deletes every object whose key starts with `prefix` (a non-empty key prefix); answers how many. */
   deletePrefix(prefix: string): Promise<number>;
+  /**
+   * One page of the objects whose key starts with `prefix` (a non-empty key prefix), in key order,
+   * those after `startAfter` only when it is given. `truncated`: more follow; ask again with the
+   * page's last key as `startAfter`.
+   */
+  list(prefix: string, options?: BlobListOptions): Promise<BlobPage>;
+  /** Deletes the objects under these keys; an absent key is no error. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+export interface BlobListOptions {
+  startAfter?: string;
+  /** Objects per page, 1 to LIST_PAGE_MAX; default LIST_PAGE_MAX. */
+  limit?: number;
+}
+
+export interface BlobPage {
+  objects: BlobListing[];
+  truncated: boolean;
+}
+
+export interface BlobListing {
+  key: string;
+  size: number;
+  /** When the object under the key was written (R2's `uploaded`; a file's mtime). */
+  uploaded: Date;
+}
+
+/** R2's own limit on objects per list() page and keys per delete() call. */
+export const LIST_PAGE_MAX = 1000;
+
+/** The page size a listing asks for, or TypeError. */
+export function listLimit(options: BlobListOptions | undefined): number {
+  const limit = options?.limit ?? LIST_PAGE_MAX;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) throw new TypeError(`list limit must be an integer from 1 to ${LIST_PAGE_MAX}, got ${limit}`);
+  return limit;
 }
 
 export interface BlobRange {

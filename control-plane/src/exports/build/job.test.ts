@@ -113,6 +113,39 @@ describe('exports.build job', () => {
     expect(calls[0]!.chunks).toEqual(chunks);
   });
 
+  it('counts runs in a row that end in a transient error, starts again after progress, and fails the export when they run out', async () => {
+    const exp = await newExport('L-flaky', T0);
+    const { finalize } = recordingFinalize();
+    // Down for the first two runs, up for one chunk, then down for good.
+    let asked = 0;
+    const flaky = (e: ExportRow): LineSource<JsonValue> => {
+      const n = ++asked;
+      if (n === 3) return linesOf(e);
+      return () =>
+        (async function* () {
+          yield* [];
+          throw new Error(`origin down (run ${n})`);
+        })();
+    };
+    const job = exportBuildJob({ blobs, lines: flaky, finalize, chunksPerRun: 1, maxAttempts: 3 });
+    for (const attempts of [1, 2]) {
+      expect(await run(job)).toMatchObject({ outcome: 'failed', error: expect.stringContaining('origin down') });
+      expect(await getExport(db, exp.exportId)).toMatchObject({ status: 'building', buildAttempts: attempts, buildError: `origin down (run ${attempts})` });
+    }
+    expect(await run(job)).toMatchObject({ outcome: 'ok', result: { exports: [{ exportId: exp.exportId, stored: 1, outcome: 'building' }] } });
+    expect(await getExport(db, exp.exportId)).toMatchObject({ status: 'building', buildAttempts: 0, buildError: null });
+    for (const attempts of [1, 2]) {
+      expect(await run(job)).toMatchObject({ outcome: 'failed' });
+      expect((await getExport(db, exp.exportId))!.buildAttempts).toBe(attempts);
+    }
+    // The third failure in a row since the stored chunk fails the export for good and drops its blobs.
+    expect(await run(job)).toMatchObject({ outcome: 'ok', result: { exports: [{ exportId: exp.exportId, outcome: 'failed', attempts: 3 }] } });
+    expect(await getExport(db, exp.exportId)).toMatchObject({ status: 'failed', failure: 'gave up after 3 attempts in a row without progress; the last failed with: origin down (run 6)' });
+    expect(await listExportChunks(db, exp.exportId)).toEqual([]);
+    expect(await blobs.head(exportChunkKey(exp.exportId, 0))).toBeNull();
+    expect(await run(job)).toMatchObject({ outcome: 'ok', result: { exports: [] } });
+  });
+
   it('fails an export whose source broke a resume rule, drops its blobs, and keeps building the others', async () => {
     const broken = await newExport('L-broken', new Date(T0.getTime() - 1000));
     const fine = await newExport('L-fine', T0);

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import type { Job } from '../../scheduler/job.ts';
 import type { BlobStore } from '../blobs/store.ts';
-import { failExport, listBuildingExports, listExportChunks, type ExportChunkRow, type ExportRow } from '../queries.ts';
+import { clearBuildAttempts, failExport, listBuildingExports, listExportChunks, recordBuildAttempt, type ExportChunkRow, type ExportRow } from '../queries.ts';
 import { buildExportChunks, type BuildProgress } from './build.ts';
 import { exportBlobPrefix } from './keys.ts';
 import { ExportSourceError, type JsonValue, type LineSource } from './pack.ts';
@@ -26,10 +26,25 @@ export interface ExportBuildJobOptions {
   chunksPerRun?: number;
   /** Default: every minute, the Cron Trigger's own period. */
   everyMs?: number;
+  /**
+   * An export fails for good at its `maxAttempts`-th run in a row that ends in a transient error
+   * with no chunk stored since the last one. Default 20: about 20 minutes of an unreachable origin
+   * at the default interval, since the scheduler retries a failed run within `everyMs`.
+   */
+  maxAttempts?: number;
 }
 
+export const DEFAULT_MAX_BUILD_ATTEMPTS = 20;
+
 export interface ExportBuildRunResult {
-  exports: Array<Pick<BuildProgress, 'exportId' | 'stored' | 'chunks' | 'done'> & { outcome: 'building' | 'finalized' | 'stopped' | 'failed' | 'error'; error?: string }>;
+  exports: Array<
+    Pick<BuildProgress, 'exportId' | 'stored' | 'chunks' | 'done'> & {
+      outcome: 'building' | 'finalized' | 'stopped' | 'failed' | 'error';
+      error?: string;
+      /** Transient failures in a row, counting this run's (outcome `error`, or `failed` when they ran out). */
+      attempts?: number;
+    }
+  >;
 }
 
 // Building exports looked at per run; more wait for the next one, oldest first.
@@ -39,12 +54,21 @@ const EXPORTS_PER_RUN = 50;
  * The scheduler job (docs/adr/0010) that advances every `building` export by at most
  * `chunksPerRun` chunks in all, oldest export first, and finalizes those whose lines are all
  * stored. Its progress is the export_chunks rows, not the job's checkpoint: a run that dies
- * resumes each export after its last recorded chunk (build.ts). A source that breaks a resume
- * rule fails its export for good and drops its blobs; any other error is retried by the scheduler,
- * after the other exports had their turn.
+ * resumes each export after its last recorded chunk (build.ts).
+ *
+ * Failures are per export (docs/adr/0018). A source that breaks a resume rule or an origin that
+ * refuses the request (ExportSourceError: source/origin-answer.ts decides which answers are
+ * refusals) fails its export at once and drops its blobs. Any other error is an attempt, counted
+ * on the export's row; the export fails once `maxAttempts` runs in a row end that way without a
+ * stored chunk between them, so nothing stays `building` for ever. The run still throws after the
+ * other exports had their turn, so the scheduler records the failure and retries within its interval.
  */
 export function exportBuildJob(opts: ExportBuildJobOptions): Job {
   const chunksPerRun = opts.chunksPerRun ?? 16;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_BUILD_ATTEMPTS;
+  const failForGood = async (db: Db, exportId: string, failure: string) => {
+    if (await failExport(db, exportId, failure)) await opts.blobs.deletePrefix(exportBlobPrefix(exportId));
+  };
   return {
     name: EXPORT_BUILD_JOB,
     everyMs: opts.everyMs ?? 60_000,
@@ -66,19 +90,29 @@ export function exportBuildJob(opts: ExportBuildJobOptions): Job {
           chunks = progress.chunks;
           if (progress.stopped) {
             results.push({ exportId, stored, chunks, done, outcome: 'stopped' });
-          } else if (done) {
-            await opts.finalize(db, exp, await listExportChunks(db, exportId));
-            results.push({ exportId, stored, chunks, done, outcome: 'finalized' });
-          } else {
-            results.push({ exportId, stored, chunks, done, outcome: 'building' });
+            continue;
           }
+          if (done) await opts.finalize(db, exp, await listExportChunks(db, exportId));
+          if (exp.buildAttempts > 0) await clearBuildAttempts(db, exportId);
+          results.push({ exportId, stored, chunks, done, outcome: done ? 'finalized' : 'building' });
         } catch (err) {
           const error = err instanceof Error ? err.message : String(err);
+          const base = { exportId: exp.exportId, stored, chunks, done: false };
           if (err instanceof ExportSourceError) {
-            if (await failExport(db, exp.exportId, error)) await opts.blobs.deletePrefix(exportBlobPrefix(exp.exportId));
-            results.push({ exportId: exp.exportId, stored, chunks, done: false, outcome: 'failed', error });
+            await failForGood(db, exp.exportId, error);
+            results.push({ ...base, outcome: 'failed', error });
+            continue;
+          }
+          const attempts = await recordBuildAttempt(db, exp.exportId, error, stored > 0);
+          if (attempts === undefined) {
+            // It left `building` under this run (published or failed by another runner): nothing to retry.
+            results.push({ ...base, outcome: 'stopped', error });
+          } else if (attempts >= maxAttempts) {
+            const failure = `gave up after ${attempts} attempts in a row without progress; the last failed with: ${error}`;
+            await failForGood(db, exp.exportId, failure);
+            results.push({ ...base, outcome: 'failed', error: failure, attempts });
           } else {
-            results.push({ exportId: exp.exportId, stored, chunks, done: false, outcome: 'error', error });
+            results.push({ ...base, outcome: 'error', error, attempts });
           }
         }
       }

@@ -7,6 +7,7 @@ import { emptyPiiReport, mergePiiReports, type PiiReport } from '../pii/index.ts
 import { buildLines } from '../summary/index.ts';
 import type { ExportChunkRow, ExportRow } from '../queries.ts';
 import { cursorAfterLine, pageRequestSize, parseDocumentCursor, type DocumentCursor } from './cursor.ts';
+import { judgeNoAnswer, judgeOriginAnswer, type OriginFailure } from './origin-answer.ts';
 
 /*
  * The lines of an `extractive-summary` export, read from the origin's safelisted `Documents`
@@ -41,6 +42,29 @@ const TOKEN_TTL_S = 300;
 const TOKEN_REUSE_S = 120;
 
 export const DEFAULT_DOCUMENTS_PAGE_SIZE = 100;
+export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
+
+/**
+ * The origin refused the `Documents` request and would refuse it again (origin-answer.ts): the
+ * build job fails the export at once, with this message as its `failure`.
+ */
+export class OriginRefusedError extends ExportSourceError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OriginRefusedError';
+  }
+}
+
+/**
+ * No usable answer from the origin this time (unreachable, timed out, 5xx, 429): the build job
+ * counts an attempt and retries, and fails the export when the attempts run out.
+ */
+export class OriginUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OriginUnavailableError';
+  }
+}
 
 export interface DocumentSourceOptions {
   /**
@@ -54,6 +78,8 @@ export interface DocumentSourceOptions {
   /** Documents per request; at most the origin's 200. */
   pageSize?: number;
   fetch?: typeof fetch;
+  /** How long one page request may take before it counts as a transient failure; default 30 s. */
+  timeoutMs?: number;
 }
 
 const PageSchema = z.object({
@@ -83,6 +109,7 @@ export interface DocumentSource {
 export function documentSource(opts: DocumentSourceOptions): DocumentSource {
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const pageSize = opts.pageSize ?? DEFAULT_DOCUMENTS_PAGE_SIZE;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_ORIGIN_TIMEOUT_MS;
   const endpointOf = () => new URL('/graphql', typeof opts.originUrl === 'string' ? opts.originUrl : opts.originUrl()).toString();
   const tokens = new Map<string, { token: string; at: number }>();
   // Reports of whole passes (read from the start to the end), until publication takes them.
@@ -99,17 +126,34 @@ export function documentSource(opts: DocumentSourceOptions): DocumentSource {
 
   async function fetchPage(tenant: string, after: string | null, first: number): Promise<Page> {
     const endpoint = endpointOf();
-    const res = await doFetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${await tokenFor(tenant)}` },
-      body: JSON.stringify({ operationName: 'Documents', query: DOCUMENTS_QUERY, variables: { after, first } }),
-    });
-    const text = await res.text();
-    // Any failure here is worth retrying (the origin down, a key not yet in its JWKS cache): plain Error.
-    if (!res.ok) throw new Error(`origin ${endpoint} answered ${res.status} to Documents: ${text.slice(0, 300)}`);
-    const parsed = PageSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`origin ${endpoint} answered Documents without a page: ${text.slice(0, 300)}`);
-    return parsed.data.data.documents;
+    const failureOf = (verdict: OriginFailure) =>
+      verdict.kind === 'permanent'
+        ? new OriginRefusedError(`origin ${endpoint} refused Documents: ${verdict.reason}`)
+        : new OriginUnavailableError(`origin ${endpoint} failed Documents: ${verdict.reason}`);
+    const authorization = `Bearer ${await tokenFor(tenant)}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+        body: JSON.stringify({ operationName: 'Documents', query: DOCUMENTS_QUERY, variables: { after, first } }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw failureOf(judgeNoAnswer(err));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const parsed = PageSchema.safeParse(body);
+    const verdict = judgeOriginAnswer({ status: res.status, body, isPage: parsed.success });
+    if (verdict.kind !== 'ok') throw failureOf(verdict);
+    return parsed.data!.data.documents;
   }
 
   /** Every (line, cursor after it) from `from` on, with the report of the documents started here. */
