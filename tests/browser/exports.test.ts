@@ -4,7 +4,7 @@ import { generateDocument } from '@conductor/example-origin/corpus';
 import { startOrigin, type RunningOrigin } from '@conductor/example-origin/server';
 import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
-import type { ExportPii } from '@conductor/schema/contracts/export-review';
+import type { ExportDetail } from '@conductor/schema/contracts/export-review';
 import type { ExportSummary } from '@conductor/schema/contracts/exports';
 import { startTestControlPlane, type TestControlPlane } from '@conductor/control-plane/testing/control-plane';
 import { axeViolations } from './axe.ts';
@@ -130,10 +130,11 @@ describe('admin export review queue in chromium', { timeout: 180_000 }, () => {
     expect(await field('pii').textContent()).toBe('none found');
 
     // The report as the build stored it: every type, with what was dropped; this export drops, never redacts.
-    const { body: pii } = await api<ExportPii>(`/v1/exports/${toApprove}/pii`);
+    const { body: detail } = await api<ExportDetail>(`/v1/exports/${toApprove}/detail`);
+    const report = detail.piiReport!;
     const rows = await page.locator('#pii-report tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-    expect(rows).toEqual(Object.entries(pii.report!.findings).map(([type, n]) => [type, String(n.dropped), String(n.redacted)]));
-    expect(pii.report!.sentences.dropped).toBeGreaterThan(0);
+    expect(rows).toEqual(Object.entries(report.findings).map(([type, n]) => [type, String(n.dropped), String(n.redacted)]));
+    expect(report.sentences.dropped).toBeGreaterThan(0);
     expect(rows.every(([, , redacted]) => redacted === '0')).toBe(true);
 
     const lines = await page.locator('#sample-lines tbody tr').evaluateAll((trs) =>

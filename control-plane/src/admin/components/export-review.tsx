@@ -1,7 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { AuditEntry } from '@conductor/schema/contracts/audit';
-import type { ExportPii, ExportSample } from '@conductor/schema/contracts/export-review';
-import type { ExportSummary } from '@conductor/schema/contracts/exports';
+import type { ExportDetail, ExportHistoryEntry, ExportSample, PiiReport } from '@conductor/schema/contracts/export-review';
+import type { ExportSummary, ManifestProofs } from '@conductor/schema/contracts/exports';
 import { FormKeys } from './csrf.tsx';
 import { Empty } from './messages.tsx';
 import { fieldValue, type PageContext } from '../page.ts';
@@ -11,19 +10,26 @@ import { formatBytes, formatTime } from '../pages/util.ts';
 export const exportHref = (id: string) => `/admin/exports?export=${encodeURIComponent(id)}`;
 
 /** What `proofs.pii` says, in words: the scan of the final chunks, never the requester's claim. */
-export function PiiProof({ proof }: { proof: ExportPii['proof'] }) {
-  if (proof === null) return <span>not scanned yet (the export is not built)</span>;
+export function PiiProof({ proof }: { proof: ManifestProofs['pii'] | null }) {
+  if (proof === null) return <span>not scanned: the export is not published</span>;
   if (proof === 'none') return <span class="status-on">none found</span>;
   const found = Object.entries(proof.findings).map(([type, n]) => `${type} ${n}`);
   return <span class="status-off">found in the final chunks: {found.join(', ')}</span>;
 }
 
 /** The export's facts and proofs, as a definition list. */
-export function ExportFacts({ exp, pii }: { exp: ExportSummary; pii: ExportPii | undefined }) {
+export function ExportFacts({ detail }: { detail: ExportDetail }) {
+  const exp = detail.summary;
   return (
     <dl class="facts">
       <dt>Status</dt>
       <dd data-field="status">{exp.status}</dd>
+      {detail.failure && (
+        <>
+          <dt>Why the build failed</dt>
+          <dd data-field="failure">{detail.failure}</dd>
+        </>
+      )}
       <dt>Tenant</dt>
       <dd>{exp.tenant}</dd>
       <dt>Kind</dt>
@@ -41,7 +47,17 @@ export function ExportFacts({ exp, pii }: { exp: ExportSummary; pii: ExportPii |
       <dt>Sentences with PII</dt>
       <dd>{exp.redact ? 'redacted by type' : 'dropped'}</dd>
       <dt>PII in the final chunks</dt>
-      <dd data-field="pii">{pii ? <PiiProof proof={pii.proof} /> : '—'}</dd>
+      <dd data-field="pii">
+        <PiiProof proof={detail.proofs?.pii ?? null} />
+      </dd>
+      {detail.source && (
+        <>
+          <dt>Source</dt>
+          <dd>
+            operation {detail.source.operation}, corpus <code>{detail.source.snapshot}</code>
+          </dd>
+        </>
+      )}
       <dt>Size</dt>
       <dd data-field="size">{formatBytes(exp.totalSize)}</dd>
       <dt>Chunks</dt>
@@ -69,7 +85,7 @@ export function ExportFacts({ exp, pii }: { exp: ExportSummary; pii: ExportPii |
 }
 
 /** Findings the build's scan made, by PII type and what was done with the sentence. */
-export function PiiReportTable({ report }: { report: NonNullable<ExportPii['report']> }) {
+export function PiiReportTable({ report }: { report: PiiReport }) {
   const types = Object.entries(report.findings);
   const s = report.sentences;
   return (
@@ -197,7 +213,7 @@ function payloadSummary(payload: unknown): string {
 }
 
 /** The export's audit entries, oldest first: a hash-chained record of what happened to it. */
-export function HistoryTable({ entries }: { entries: AuditEntry[] }) {
+export function HistoryTable({ entries }: { entries: ExportHistoryEntry[] }) {
   if (entries.length === 0) return <Empty>No audit entries name this export yet.</Empty>;
   return (
     <table id="export-history">

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import type { ExportHistory, ExportPii, ExportSample } from '@conductor/schema/contracts/export-review';
+import type { ExportDetail, ExportHistory, ExportSample } from '@conductor/schema/contracts/export-review';
 import type { ExportSummary } from '@conductor/schema/contracts/exports';
-import { query } from '../api.ts';
+import { query, type ApiProblem } from '../api.ts';
 import { ExportFacts, exportHref, HistoryTable, PiiProof, PiiReportTable, ReviewForm, SampleLines } from '../components/export-review.tsx';
 import { Empty, Problem } from '../components/messages.tsx';
 import type { Page, PageAction, PageContext } from '../page.ts';
@@ -11,22 +11,27 @@ const SAMPLE_LINES = 10;
 
 const exportPath = (id: string, rest = '') => `/v1/exports/${encodeURIComponent(id)}${rest}`;
 
-/** The review queue of the selected tenant, then every export it has. */
+function listRefused(ctx: PageContext, problem: ApiProblem) {
+  ctx.status = problem.status;
+  return <Problem problem={problem} what={`view the exports of tenant ${ctx.tenant}`} />;
+}
+
+/** The review queue of the selected tenant, then its exports, newest first. */
 async function renderQueue(ctx: PageContext) {
-  const [pending, all] = await Promise.all([
+  // Asked apart, so the queue is whole however many decided exports the list of all would put first.
+  const [queue, all] = await Promise.all([
     ctx.api.get<{ exports: ExportSummary[] }>(`/v1/exports${query({ tenant: ctx.tenant, status: 'pending_review' })}`),
     ctx.api.get<{ exports: ExportSummary[] }>(`/v1/exports${query({ tenant: ctx.tenant })}`),
   ]);
-  if (!pending.ok) {
-    ctx.status = pending.status;
-    return <Problem problem={pending} what={`view the exports of tenant ${ctx.tenant}`} />;
-  }
-  // The PII result is each export's own read; a queue is short, and these run side by side.
-  const piis = await Promise.all(pending.data.exports.map((e) => ctx.api.get<ExportPii>(exportPath(e.exportId, '/pii'))));
+  if (!queue.ok) return listRefused(ctx, queue);
+  if (!all.ok) return listRefused(ctx, all);
+  const pending = queue.data.exports;
+  // The PII result is in each export's detail; a queue is short, and these run side by side.
+  const details = await Promise.all(pending.map((e) => ctx.api.get<ExportDetail>(exportPath(e.exportId, '/detail'))));
   return (
     <>
       <h2 id="queue-heading">Awaiting review</h2>
-      {pending.data.exports.length === 0 ? (
+      {pending.length === 0 ? (
         <Empty>No export of this tenant is waiting for review.</Empty>
       ) : (
         <table aria-labelledby="queue-heading" id="review-queue">
@@ -47,8 +52,8 @@ async function renderQueue(ctx: PageContext) {
             </tr>
           </thead>
           <tbody>
-            {pending.data.exports.map((e, i) => {
-              const pii = piis[i]!;
+            {pending.map((e, i) => {
+              const detail = details[i]!;
               return (
                 <tr data-export-id={e.exportId}>
                   <th scope="row">
@@ -62,7 +67,7 @@ async function renderQueue(ctx: PageContext) {
                   </td>
                   <td>{e.license}</td>
                   <td>{e.purpose.join(', ')}</td>
-                  <td>{pii.ok ? <PiiProof proof={pii.data.proof} /> : <span class="detail">{pii.unavailable ? 'not available' : pii.message}</span>}</td>
+                  <td>{detail.ok ? <PiiProof proof={detail.data.proofs?.pii ?? null} /> : <span class="detail">{detail.unavailable ? 'not available' : detail.message}</span>}</td>
                   <td class="num">{formatBytes(e.totalSize)}</td>
                   <td class="num">{e.chunkCount ?? '—'}</td>
                 </tr>
@@ -72,9 +77,7 @@ async function renderQueue(ctx: PageContext) {
         </table>
       )}
       <h2 id="all-heading">All exports of {ctx.tenant}</h2>
-      {!all.ok ? (
-        <Problem problem={all} what={`view the exports of tenant ${ctx.tenant}`} />
-      ) : all.data.exports.length === 0 ? (
+      {all.data.exports.length === 0 ? (
         <Empty>This tenant has no exports.</Empty>
       ) : (
         <table aria-labelledby="all-heading" id="all-exports">
@@ -112,43 +115,37 @@ async function renderQueue(ctx: PageContext) {
 
 /** One export: its facts and proofs, PII report, a sample of its lines, the review form and its history. */
 async function renderExport(ctx: PageContext, id: string) {
-  const [exp, pii, sample, history] = await Promise.all([
-    ctx.api.get<ExportSummary>(exportPath(id)),
-    ctx.api.get<ExportPii>(exportPath(id, '/pii')),
-    ctx.api.get<ExportSample>(exportPath(id, `/sample${query({ n: SAMPLE_LINES })}`)),
-    ctx.api.get<ExportHistory>(exportPath(id, '/history')),
-  ]);
   const back = (
     <p>
       <a href="/admin/exports">← Back to the exports of {ctx.tenant}</a>
     </p>
   );
-  if (!exp.ok) {
-    if (ctx.status === 200) ctx.status = exp.status;
+  const detail = await ctx.api.get<ExportDetail>(exportPath(id, '/detail'));
+  if (!detail.ok) {
+    if (ctx.status === 200) ctx.status = detail.status;
     return (
       <>
         {back}
-        <Problem problem={exp} what="view this export" />
+        <Problem problem={detail} what="view this export" />
       </>
     );
   }
-  const e = exp.data;
+  const e = detail.data.summary;
   // Chunks exist from publication until a rejection deletes them.
   const readable = e.status === 'pending_review' || e.status === 'approved';
+  const [sample, history] = await Promise.all([
+    readable ? ctx.api.get<ExportSample>(exportPath(id, `/sample${query({ n: SAMPLE_LINES })}`)) : undefined,
+    ctx.api.get<ExportHistory>(exportPath(id, '/history')),
+  ]);
+  const report = detail.data.piiReport;
   return (
     <>
       {back}
-      <ExportFacts exp={e} pii={pii.ok ? pii.data : undefined} />
+      <ExportFacts detail={detail.data} />
       <h2 id="pii-heading">PII report</h2>
-      {!pii.ok ? (
-        <Problem problem={pii} what="view the PII report of this export" />
-      ) : pii.data.report ? (
-        <PiiReportTable report={pii.data.report} />
-      ) : (
-        <Empty>No report yet: the export is not built.</Empty>
-      )}
+      {report ? <PiiReportTable report={report} /> : <Empty>No report yet: the export is not published.</Empty>}
       <h2 id="sample-heading">Sample lines</h2>
-      {!readable ? (
+      {!sample ? (
         <Empty>{e.status === 'rejected' ? 'No lines to show: a rejected export’s chunks are deleted.' : 'No lines to show: the export is not published.'}</Empty>
       ) : !sample.ok ? (
         <Problem problem={sample} what="view a sample of this export" />
