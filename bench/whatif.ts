@@ -9,7 +9,8 @@ import { mintToken } from '@conductor/schema/auth/tokens';
 import { BacktestReportSchema, errorPct, originQuantilesWithOverhead, type BacktestRow, type WhatIfInput } from '@conductor/control-plane/queueing';
 import manifest from '@conductor/example-origin/persisted-operations.json' with { type: 'json' };
 import type { ServiceTimeModel } from '@conductor/example-origin/service-time';
-import { keepAliveAgent, runOpenLoop, type OpenLoopRequest, type OpenLoopSample } from './open-loop.ts';
+import type { OpenLoopRequest, OpenLoopSample } from './open-loop.ts';
+import { runOpenLoopInThread } from './open-loop-thread.ts';
 import { percentile } from './stats.ts';
 import { answers, levelCi, replayCheck, simulatedControlVariance, type Answer, type LevelCi, type ReplayCheck, type Shadow } from './whatif-level.ts';
 
@@ -54,6 +55,8 @@ const VARIABLES: Record<string, (i: number) => Record<string, unknown>> = {
   Entities: () => ({ limit: 10 }),
   Relationships: (i) => ({ entityId: String((i % 40) + 1) }),
 };
+// Every VARIABLES entry repeats with a period dividing this: request i is request i % REQUEST_PERIOD.
+const REQUEST_PERIOD = 200;
 
 interface LevelMeasurement {
   op: string;
@@ -93,7 +96,6 @@ const token = await mintToken(secrets.privateJwk, { tenant: TENANT, sub: 'bench:
 const origin = await startOriginProcess();
 // Ctrl-C or a timeout must not leave the origin child running.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void origin.stop().finally(() => process.exit(130)));
-const agent = keepAliveAgent();
 const measurements: LevelMeasurement[] = [];
 const fits = new Map<string, Fit>();
 const levels = [...LEVELS].sort((a, b) => a - b);
@@ -102,13 +104,16 @@ try {
     const op = manifest.operations.find((o) => o.name === opName);
     const vars = VARIABLES[opName];
     if (!op || !vars) throw new Error(`unknown or unsupported operation ${opName}`);
-    const makeRequest = (i: number): OpenLoopRequest => ({
-      path: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: op.body, variables: vars(i) }),
-    });
+    const requests = Array.from(
+      { length: REQUEST_PERIOD },
+      (_, i): OpenLoopRequest => ({
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: op.body, variables: vars(i) }),
+      }),
+    );
     // JIT and JWKS warm-up, outside any measurement; its service times set the first level's rate.
-    const pilot = answers((await runOpenLoop({ url: origin.url, rate: 50, durationMs: 4000, seed: SEED * 1000 + opIndex * 100 + 99, request: makeRequest, agent })).samples);
+    const pilot = answers((await runOpenLoopInThread({ url: origin.url, rate: 50, durationMs: 4000, seed: SEED * 1000 + opIndex * 100 + 99, requests })).samples);
     const pilotMeanMs = mean(pilot.slice(Math.floor(pilot.length / 2)).map((x) => x.svcMs));
     for (const [levelIndex, rho] of levels.entries()) {
       // Every level runs at the rate that gives its ρ under the service time measured so far: the
@@ -136,13 +141,12 @@ try {
         return lastCheck !== null && lastCheck.p95.relHalfWidth <= TARGET && lastCheck.p99.relHalfWidth <= TARGET;
       };
       log(`${opName}: ρ≈${rho} → ${rate.toFixed(1)} req/s open loop, ${warmupSeconds.toFixed(1)} s warm-up, then until ±${TARGET * 100} % (≥ ${minMeasured} requests, ≤ ${cap} s)`);
-      const run = await runOpenLoop({
+      const run = await runOpenLoopInThread({
         url: origin.url,
         rate,
         durationMs: (warmupSeconds + cap) * 1000,
         seed: SEED * 1000 + opIndex * 100 + levelIndex,
-        request: makeRequest,
-        agent,
+        requests,
         stop: {
           everyMs: CHECK_EVERY_MS,
           check: (samples, oldest) => {
@@ -180,7 +184,6 @@ try {
     }
   }
 } finally {
-  agent.destroy();
   await origin.stop();
 }
 

@@ -97,3 +97,52 @@ export const exportChunks = pgTable(
     check('export_chunks_cursor_offset_check', sql`${t.cursorOffset} >= 0`),
   ],
 );
+
+/**
+ * The backout "hide RAG export" (docs/adr/0017): one row, written by PUT /v1/exports/switch. While
+ * `exports_enabled` is false, creation and every route a pull reads (manifest, chunks, download,
+ * proofs) answer 503 EXPORTS_DISABLED; stored exports are kept. No row means switched on.
+ */
+export const exportSettings = pgTable(
+  'export_settings',
+  {
+    id: boolean().primaryKey().default(true),
+    exportsEnabled: boolean().notNull().default(true),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The actor who last flipped it. */
+    updatedBy: text().notNull(),
+  },
+  (t) => [check('export_settings_single_row_check', sql`${t.id}`)],
+);
+
+/**
+ * What the export download routes count (control-plane/src/exports/serving/counters.ts): bytes of
+ * 200/206 answers; ranged requests answered with their range (`resumed`) or not (`resume_*`: the
+ * range ignored and the whole sent, unsatisfiable, or refused as corrupt); and requests refused
+ * because a stored chunk failed its manifest check.
+ */
+export const EXPORT_SERVING_COUNTERS = ['served_bytes', 'resumed', 'resume_restarted', 'resume_unsatisfiable', 'resume_corrupt', 'corrupt_refusals'] as const;
+export type ExportServingCounter = (typeof EXPORT_SERVING_COUNTERS)[number];
+
+/**
+ * Those counters per tenant and minute, added to by each request. In Postgres rather than in memory
+ * because a Worker isolate lives for one request: /metrics sums the rows into Prometheus counters,
+ * and the alert rules read recent minutes. Rows are never deleted, so the sums only grow.
+ */
+export const exportServingMinutes = pgTable(
+  'export_serving_minutes',
+  {
+    minute: timestamp({ withTimezone: true }).notNull(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id),
+    counter: text({ enum: EXPORT_SERVING_COUNTERS }).notNull(),
+    value: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.minute, t.tenantId, t.counter] }),
+    check('export_serving_minutes_counter_check', oneOf(t.counter, EXPORT_SERVING_COUNTERS)),
+    check('export_serving_minutes_value_check', sql`${t.value} >= 0`),
+    check('export_serving_minutes_minute_check', sql`${t.minute} = date_trunc('minute', ${t.minute})`),
+  ],
+);

@@ -6,6 +6,7 @@ import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
 import { routes as edgeConfigRoutes } from './cache/edge-config/routes.ts';
+import { routes as exportRoutes } from './exports/routes.ts';
 import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes.ts';
 import { historyRoutes as purgeHistoryRoutes, routes as purgeRoutes } from './cache/purge/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/admin', createAdminRoutes(app));
   app.route('/v1/cache/controls', cacheControlsRoutes);
   app.route('/v1/cache/ttl-recommendations', ttlTuningRoutes);
+  app.route('/v1/exports', exportRoutes);
 
   app.openapi(
     createRoute({
@@ -104,7 +106,7 @@ export function createApp(deps: AppDeps) {
   registerSecuritySchemes(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges and the audit log.' },
+    info: { title: 'Conductor control plane', version: '0.1.0', description: 'Tenants, cache configuration, purges, exports and the audit log.' },
     // Relative: the API is wherever this document was fetched from (Node locally, a Worker in production).
     servers: [{ url: '/', description: 'The control plane that serves this document' }],
   });

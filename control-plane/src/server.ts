@@ -56,12 +56,15 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pglitePath: config.pglitePath ?? join(config.dataDir, 'pglite') });
   try {
     if (config.seedDemo) await seedDemoData(database.db);
+    // One store for the build job and the download routes: what one writes the other serves.
+    const exportBlobs = fsBlobStore(defaultBlobRoot(config.dataDir));
     const app = createApp({
       db: database.db,
       publicJwks: publicJwks(secrets),
       purgeSecret: secrets.purgeSecret,
       edgeUrl: config.edgeUrl,
       fetch: (input, init) => fetch(input, init),
+      exportBlobs,
       ...(isLoopbackHost(config.host) ? { devSigningKey: secrets.privateJwk } : {}),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -70,7 +73,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       server.once('error', reject);
     });
     const originUrl = typeof opts.originUrl === 'function' ? opts.originUrl : config.originUrl;
-    const exports = originUrl ? documentExportJob({ blobs: fsBlobStore(defaultBlobRoot(config.dataDir)), originUrl, signingKey: secrets.privateJwk }) : undefined;
+    const exports = originUrl ? documentExportJob({ blobs: exportBlobs, originUrl, signingKey: secrets.privateJwk }) : undefined;
     const scheduler = startScheduler(database.db, backgroundJobs({ metricsRetentionDays: config.metricsRetentionDays, exports }), { tickMs: config.schedulerTickMs });
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -10,7 +10,7 @@ import { createApp } from './app.ts';
 import { installPolicySource } from './auth/cedar.ts';
 import { MetricsRetentionDaysSchema } from './config.ts';
 import type { Db } from './db/client.ts';
-import type { R2BucketBinding } from './exports/blobs/r2.ts';
+import { r2BlobStore, type R2BucketBinding } from './exports/blobs/r2.ts';
 import { backgroundJobs } from './scheduler/registry.ts';
 import { runDueJobs } from './scheduler/runner.ts';
 
@@ -100,6 +100,7 @@ export default {
       purgeSecret: config.PURGE_SIGNING_SECRET,
       edgeUrl: config.EDGE_URL,
       fetch: (input, init) => fetch(input, init),
+      exportBlobs: r2BlobStore(config.EXPORTS),
     });
     try {
       return await app.fetch(request);

@@ -191,3 +191,13 @@ export const ExportReviewSchema = z.strictObject({
   reason: z.string(required('reason')).trim().min(1, 'reason must not be empty').max(2000),
 });
 export type ExportReview = z.infer<typeof ExportReviewSchema>;
+
+/** PUT /v1/exports/switch: the backout "hide RAG export" (docs/adr/0017). */
+export const ExportsSwitchRequestSchema = z.strictObject({ enabled: z.boolean(required('enabled')) });
+export const ExportsSwitchSchema = z.object({
+  exportsEnabled: z.boolean(),
+  /** null until the switch was first flipped. */
+  updatedAt: z.iso.datetime().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type ExportsSwitch = z.infer<typeof ExportsSwitchSchema>;

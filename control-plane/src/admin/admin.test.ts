@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { alertEvaluationJob } from '../alerts/job.ts';
+import { fsBlobStore } from '../exports/blobs/fs.ts';
 import { batch, ingest, series } from '../metrics/testing.ts';
 import { runJob } from '../scheduler/runner.ts';
 import { seedDemo } from '../seed/demo.ts';
@@ -108,7 +109,7 @@ describe('admin UI (server side, in-process)', () => {
     expect(proxied.status).toBe(404);
 
     // The same app as the Worker builds it: no dev key in its deps.
-    const prod = createApp({ db: t.db, publicJwks: [], purgeSecret: 'x'.repeat(32), edgeUrl: 'http://127.0.0.1:9', fetch });
+    const prod = createApp({ db: t.db, publicJwks: [], purgeSecret: 'x'.repeat(32), edgeUrl: 'http://127.0.0.1:9', fetch, exportBlobs: fsBlobStore(t.blobRoot) });
     expect(await (await prod.request('/admin/sign-in')).text()).not.toContain('development platform admin');
     const denied = await prod.request('/admin/sign-in/dev', { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(denied.status).toBe(404);
@@ -413,7 +414,7 @@ describe('admin UI (server side, in-process)', () => {
     const html = String(
       await renderTiles(ctx, [
         fake('later-lane', async (c) => {
-          const res = await c.api.get('/v1/exports/awaiting-review');
+          const res = await c.api.get('/v1/not-built-yet/awaiting-review');
           return res.ok ? { state: 'ok', body: 'unexpected' } : refused(res, 'exports awaiting review');
         }),
         fake('broken', () => Promise.reject(new Error('boom'))),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { advance, conditions, DEFAULT_RULES, type AlertInput, type Condition } from './rules.ts';
 
-const none: AlertInput = { backlog: [], purgeFailures: [], hitRatios: [] };
+const none: AlertInput = { backlog: [], purgeFailures: [], hitRatios: [], exportServing: [] };
 const backlog = (tenant: string, b: Partial<AlertInput['backlog'][number]>) => ({ tenant, unacknowledged: 0, outboxPending: 0, outboxFailed: 0, oldestAgeSeconds: 0, ...b });
 
 describe('conditions', () => {
@@ -59,11 +59,31 @@ describe('conditions', () => {
     });
   });
 
+  describe('export rules', () => {
+    const serving = (e: Partial<AlertInput['exportServing'][number]>) => ({ ...none, exportServing: [{ tenant: 'acme', resumes: 0, resumeFailures: 0, corruptRefusals: 0, ...e }] });
+
+    it('ConductorExportCorruptChunks holds on one corrupt-chunk refusal, critical, without waiting', () => {
+      expect(conditions(serving({ corruptRefusals: 0, resumes: 9 }))).toEqual([]);
+      expect(conditions(serving({ corruptRefusals: 1 }))).toEqual([
+        expect.objectContaining({ alertname: 'ConductorExportCorruptChunks', severity: 'critical', labels: { tenant: 'acme' }, values: { refusals: 1 }, thresholds: { refusals: 0 }, forSeconds: 0 }),
+      ]);
+    });
+
+    it('ConductorExportResumeFailures holds above two failed resumes in the window, with the successful ones beside them', () => {
+      expect(conditions(serving({ resumeFailures: 2, resumes: 40 }))).toEqual([]);
+      const [c] = conditions(serving({ resumeFailures: 3, resumes: 40 }));
+      expect(c).toMatchObject({ alertname: 'ConductorExportResumeFailures', severity: 'warning', labels: { tenant: 'acme' }, values: { failures: 3, resumes: 40 }, thresholds: { failures: 2 }, forSeconds: 0 });
+      expect(c!.summary).toBe('3 resumed export download(s) of acme did not get their range in the last 15 minutes (40 did)');
+    });
+  });
+
   it('uses the documented defaults', () => {
     expect(DEFAULT_RULES).toEqual({
       invalidationBacklog: { graceSeconds: 120, outboxStaleAfterSeconds: 600, forSeconds: 300 },
       purgeFailures: { windowMinutes: 5, firingAbove: 0, forSeconds: 0 },
       hitRatioDrop: { windowMinutes: 15, baselineMinutes: 60, drop: 0.2, minRequests: 100, forSeconds: 300 },
+      exportCorruptChunks: { windowMinutes: 15, firingAbove: 0, forSeconds: 0 },
+      exportResumeFailures: { windowMinutes: 15, firingAbove: 2, forSeconds: 0 },
     });
   });
 });

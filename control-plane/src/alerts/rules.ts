@@ -71,12 +71,20 @@ export interface AlertRules {
   purgeFailures: { windowMinutes: number; firingAbove: number; forSeconds: number };
   /** Hit ratio of the last `windowMinutes` against the `baselineMinutes` before them, per tenant and operation. */
   hitRatioDrop: { windowMinutes: number; baselineMinutes: number; drop: number; minRequests: number; forSeconds: number };
+  /** Export requests refused because a stored chunk failed its manifest check, in the last `windowMinutes`. */
+  exportCorruptChunks: { windowMinutes: number; firingAbove: number; forSeconds: number };
+  /** Ranged export downloads not answered with their range (restarted, unsatisfiable, corrupt), in the last `windowMinutes`. */
+  exportResumeFailures: { windowMinutes: number; firingAbove: number; forSeconds: number };
 }
 
 export const DEFAULT_RULES: AlertRules = {
   invalidationBacklog: { graceSeconds: 120, outboxStaleAfterSeconds: 600, forSeconds: 300 },
   purgeFailures: { windowMinutes: 5, firingAbove: 0, forSeconds: 0 },
   hitRatioDrop: { windowMinutes: 15, baselineMinutes: 60, drop: 0.2, minRequests: 100, forSeconds: 300 },
+  // Damage in storage is never expected: one refusal fires.
+  exportCorruptChunks: { windowMinutes: 15, firingAbove: 0, forSeconds: 0 },
+  // One client with a stale partial copy restarts for good reason; several in a quarter hour is a pattern.
+  exportResumeFailures: { windowMinutes: 15, firingAbove: 2, forSeconds: 0 },
 };
 
 export interface BacklogInput {
@@ -94,6 +102,8 @@ export interface AlertInput {
   backlog: BacklogInput[];
   purgeFailures: { tenant: string; failures: number }[];
   hitRatios: { tenant: string; operation: string; current: { requests: number; hits: number }; baseline: { requests: number; hits: number } }[];
+  /** Export downloads per tenant over the export rules' window (exports/metrics.ts exportServingSince). */
+  exportServing: { tenant: string; resumes: number; resumeFailures: number; corruptRefusals: number }[];
 }
 
 /** The conditions that hold for `input`. Pure. */
@@ -145,6 +155,33 @@ export function conditions(input: AlertInput, rules: AlertRules = DEFAULT_RULES)
       summary: `hit ratio of ${h.operation} for ${h.tenant} fell from ${(baseline * 100).toFixed(1)}% to ${(current * 100).toFixed(1)}%`,
       forSeconds: drop.forSeconds,
     });
+  }
+
+  const corrupt = rules.exportCorruptChunks;
+  const resume = rules.exportResumeFailures;
+  for (const e of input.exportServing) {
+    if (e.corruptRefusals > corrupt.firingAbove) {
+      out.push({
+        alertname: 'ConductorExportCorruptChunks',
+        severity: 'critical',
+        labels: { tenant: e.tenant },
+        values: { refusals: e.corruptRefusals },
+        thresholds: { refusals: corrupt.firingAbove },
+        summary: `${e.corruptRefusals} export request(s) of ${e.tenant} refused in the last ${corrupt.windowMinutes} minutes: a stored chunk failed its check against the signed manifest`,
+        forSeconds: corrupt.forSeconds,
+      });
+    }
+    if (e.resumeFailures > resume.firingAbove) {
+      out.push({
+        alertname: 'ConductorExportResumeFailures',
+        severity: 'warning',
+        labels: { tenant: e.tenant },
+        values: { failures: e.resumeFailures, resumes: e.resumes },
+        thresholds: { failures: resume.firingAbove },
+        summary: `${e.resumeFailures} resumed export download(s) of ${e.tenant} did not get their range in the last ${resume.windowMinutes} minutes (${e.resumes} did)`,
+        forSeconds: resume.forSeconds,
+      });
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { failedAdminPurgesSince, hookFailuresSince, unacknowledgedByTenant } fro
 import { ALL_TENANTS, inScope, type TenantScope } from '../edge-metrics/scope.ts';
 import { requestsByStatus } from '../edge-metrics/traffic.ts';
 import { lastWholeMinutes, precedingWindow } from '../edge-metrics/window.ts';
+import { exportServingSince } from '../exports/metrics.ts';
 import { outboxBacklogSince } from '../metrics/backlog-queries.ts';
 import { getJob } from '../scheduler/queries.ts';
 import { activeAlerts, rememberedAlerts, saveEvaluation } from './queries.ts';
@@ -65,10 +66,28 @@ export async function alertInput(db: Db, scope: TenantScope, now: Date, rules: A
     }
   }
 
+  // Each export rule over its own window (the defaults share one, read once).
+  const sinceMinutes = (minutes: number) => new Date(now.getTime() - minutes * MINUTE_MS);
+  const corruptRows = await exportServingSince(db, sinceMinutes(rules.exportCorruptChunks.windowMinutes));
+  const resumeRows =
+    rules.exportResumeFailures.windowMinutes === rules.exportCorruptChunks.windowMinutes ? corruptRows : await exportServingSince(db, sinceMinutes(rules.exportResumeFailures.windowMinutes));
+  const exports = new Map<string, AlertInput['exportServing'][number]>();
+  const exportEntry = (tenant: string) => {
+    let e = exports.get(tenant);
+    if (!e) exports.set(tenant, (e = { tenant, resumes: 0, resumeFailures: 0, corruptRefusals: 0 }));
+    return e;
+  };
+  for (const r of corruptRows) if (inScope(scope, r.tenant)) exportEntry(r.tenant).corruptRefusals = r.corruptRefusals;
+  for (const r of resumeRows) {
+    if (!inScope(scope, r.tenant)) continue;
+    Object.assign(exportEntry(r.tenant), { resumes: r.resumes, resumeFailures: r.resumeFailures });
+  }
+
   return {
     backlog: [...backlog.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)),
     purgeFailures: [...failures].map(([tenant, n]) => ({ tenant, failures: n })).sort((a, b) => a.tenant.localeCompare(b.tenant)),
     hitRatios: [...ratios.values()],
+    exportServing: [...exports.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)),
   };
 }
 

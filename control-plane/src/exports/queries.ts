@@ -1,4 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { auditLog } from '@conductor/schema/audit';
+import type { ExportStatus } from '@conductor/schema/contracts/exports';
 import { dataExports, exportChunks } from '@conductor/schema/exports';
 import type { Db } from '../db/client.ts';
 
@@ -80,4 +82,64 @@ export function failExport(db: Db, exportId: string, failure: string): Promise<b
     await tx.delete(exportChunks).where(eq(exportChunks.exportId, exportId));
     return true;
   });
+}
+
+/** Exports of these tenants, newest first, optionally of one status. No tenants: nothing, without a query. */
+export async function listExports(db: Db, filter: { tenants: readonly string[]; status?: ExportStatus; limit: number }): Promise<ExportRow[]> {
+  if (filter.tenants.length === 0) return [];
+  const conditions: SQL[] = [inArray(dataExports.tenantId, [...filter.tenants])];
+  if (filter.status !== undefined) conditions.push(eq(dataExports.status, filter.status));
+  return db
+    .select()
+    .from(dataExports)
+    .where(and(...conditions))
+    .orderBy(desc(dataExports.createdAt), desc(dataExports.exportId))
+    .limit(filter.limit);
+}
+
+/** The export's row, locked until the transaction ends (a review decides on the status it reads). */
+export async function lockExport(tx: Db, exportId: string): Promise<ExportRow | undefined> {
+  const [row] = await tx.select().from(dataExports).where(eq(dataExports.exportId, exportId)).for('update');
+  return row;
+}
+
+/**
+ * Records a review decision on a `pending_review` export; a rejection also drops its chunk rows
+ * (the caller deletes the blobs once this commits). Undefined when it was no longer pending.
+ */
+export async function recordReview(
+  tx: Db,
+  exportId: string,
+  review: { status: 'approved' | 'rejected'; reviewedBy: string; reviewReason: string; reviewedAt: Date },
+): Promise<ExportRow | undefined> {
+  const [row] = await tx
+    .update(dataExports)
+    .set(review)
+    .where(and(eq(dataExports.exportId, exportId), eq(dataExports.status, 'pending_review')))
+    .returning();
+  if (row && review.status === 'rejected') await tx.delete(exportChunks).where(eq(exportChunks.exportId, exportId));
+  return row;
+}
+
+/** Builds that ended, per tenant: published (a manifest was signed) and failed. Rows are never deleted, so the counts only grow. */
+export function buildOutcomesByTenant(db: Db): Promise<{ tenantId: string; published: number; failed: number }[]> {
+  return db
+    .select({
+      tenantId: dataExports.tenantId,
+      published: sql<number>`(count(*) filter (where ${isNotNull(dataExports.manifest)}))::int`,
+      failed: sql<number>`(count(*) filter (where ${eq(dataExports.status, 'failed')}))::int`,
+    })
+    .from(dataExports)
+    .groupBy(dataExports.tenantId)
+    .orderBy(asc(dataExports.tenantId));
+}
+
+/** The audit entries about one export (created, published, reviewed, downloaded), oldest first. */
+export function exportAuditEntries(db: Db, tenantId: string, exportId: string): Promise<(typeof auditLog.$inferSelect)[]> {
+  // By tenant first: the audit log is indexed on (tenant_id, seq).
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.target, `export:${exportId}`)))
+    .orderBy(asc(auditLog.seq));
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken } from '@conductor/schema/auth/tokens';
 import { createApp, MAX_BODY_BYTES } from '../app.ts';
+import { defaultBlobRoot, fsBlobStore } from '../exports/blobs/fs.ts';
 import { SAFELIST_MANIFEST_MAX_BODY_BYTES, SAFELIST_MANIFEST_PATH } from '../cache/safelist/routes.ts';
 import { EDGE_METRICS_MAX_BODY_BYTES, EDGE_METRICS_PATH } from '../metrics/routes.ts';
 import { PLATFORM_ADMIN } from '../testing/app.ts';
@@ -105,7 +106,7 @@ describe('oversized bodies on the Node server, through undici', () => {
 describe('a body past the drain bound', () => {
   it('is answered 413 with Connection: close, without reading it all', async () => {
     // The same app in-process (no socket to race against), over the server's database.
-    const app = createApp({ db: running.cp.db, publicJwks: [], purgeSecret: 'unused-by-this-test-0123456789ab', edgeUrl: 'http://127.0.0.1:9', fetch: globalThis.fetch });
+    const app = createApp({ db: running.cp.db, publicJwks: [], purgeSecret: 'unused-by-this-test-0123456789ab', edgeUrl: 'http://127.0.0.1:9', fetch: globalThis.fetch, exportBlobs: fsBlobStore(defaultBlobRoot(running.dataDir)) });
     const chunk = new Uint8Array(new ArrayBuffer(MiB)).fill(0x20);
     const total = DRAIN_MAX_BYTES + 8 * MiB;
     let sent = 0;

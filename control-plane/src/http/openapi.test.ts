@@ -27,7 +27,7 @@ const ACCEPTED_WARNINGS = [
 ];
 
 // First word of an operationId: what the operation does.
-const VERBS = ['list', 'get', 'create', 'update', 'upsert', 'delete', 'publish', 'purge', 'verify', 'run', 'export', 'ingest', 'scrape', 'set', 'accept', 'check'];
+const VERBS = ['list', 'get', 'create', 'update', 'upsert', 'delete', 'publish', 'purge', 'verify', 'run', 'export', 'ingest', 'scrape', 'set', 'accept', 'check', 'review', 'download'];
 
 let t: TestApp;
 let source: string;

@@ -13,7 +13,10 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Body over the size limit',
+  416: 'Range not satisfiable (RANGE_NOT_SATISFIABLE), with Content-Range: bytes */size',
+  500: 'Internal error; EXPORT_CORRUPT when stored export data failed its integrity check',
   502: 'Upstream unavailable',
+  503: 'Switched off (EXPORTS_DISABLED)',
 };
 
 /** `responses` entries for the error statuses a route can answer with. */

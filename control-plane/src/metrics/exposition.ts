@@ -2,6 +2,7 @@ import { bucketValue } from '@conductor/schema/contracts/latency-histogram';
 import type { CacheStatus } from '@conductor/schema/contracts/metrics';
 import { alertInput, currentAlerts } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
+import { exportFamilies } from '../exports/metrics.ts';
 import { figures, type BucketCount } from '../edge-metrics/figures.ts';
 import { invalidationsByTenant } from '../edge-metrics/purges.ts';
 import { ALL_TENANTS } from '../edge-metrics/scope.ts';
@@ -147,6 +148,8 @@ export async function buildExposition(db: Db, now: Date): Promise<string> {
         value: 1,
       })),
     },
+    // Counters since the start, not the window: downloads and builds are events, summed from the database.
+    ...(await exportFamilies(db)),
   ];
   return renderExposition(families);
 }

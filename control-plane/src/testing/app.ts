@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { createApp } from '../app.ts';
 import { generateSecrets, type DevSecrets } from '@conductor/schema/auth/dev-keys';
 import { mintToken, type MintOptions } from '@conductor/schema/auth/tokens';
 import type { Db } from '../db/client.ts';
+import { fsBlobStore } from '../exports/blobs/fs.ts';
 import type { AppDeps } from '../http/env.ts';
 import { openTestDatabase } from './database.ts';
 
@@ -10,6 +14,8 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   db: Db;
   secrets: DevSecrets;
+  /** The export blob store's directory (a fresh temporary one, removed by close), unless `exportBlobs` was overridden. */
+  blobRoot: string;
   /** A JWT signed by this app's key. */
   token(opts: MintOptions): Promise<string>;
   /** app.request with a bearer token and, for objects, a JSON body. */
@@ -25,18 +31,21 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, 'db'>> = {})
   const database = await openTestDatabase();
   const secrets = await generateSecrets();
   const publicJwks: JWK[] = [secrets.publicJwk];
+  const blobRoot = await mkdtemp(join(tmpdir(), 'conductor-test-blobs-'));
   const app = createApp({
     db: database.db,
     publicJwks,
     purgeSecret: secrets.purgeSecret,
     edgeUrl: 'http://127.0.0.1:8787',
     fetch: (input, init) => fetch(input, init),
+    exportBlobs: fsBlobStore(blobRoot),
     ...overrides,
   });
   return {
     app,
     db: database.db,
     secrets,
+    blobRoot,
     token: (opts) => mintToken(secrets.privateJwk, opts),
     call: (method, path, opts = {}) => {
       const headers: Record<string, string> = { ...opts.headers };
@@ -48,7 +57,10 @@ export async function startTestApp(overrides: Partial<Omit<AppDeps, 'db'>> = {})
       }
       return Promise.resolve(app.request(path, { method, headers, body }));
     },
-    close: database.close,
+    close: async () => {
+      await database.close();
+      await rm(blobRoot, { recursive: true, force: true });
+    },
   };
 }
 

@@ -45,6 +45,13 @@ export const ErrorCode = {
   EDGE_UNAVAILABLE: 'EDGE_UNAVAILABLE',
   /** A client (the outbox's backlog reporter) got no answer from the control plane. */
   CONTROL_PLANE_UNAVAILABLE: 'CONTROL_PLANE_UNAVAILABLE',
+  /**
+   * 500: a stored export chunk failed its check against the signed manifest (damaged in storage);
+   * it is refused, never served (docs/adr/0017).
+   */
+  EXPORT_CORRUPT: 'EXPORT_CORRUPT',
+  /** 503: the exports backout ("hide RAG export") is on: creation and downloads are refused, exports are kept (docs/adr/0017). */
+  EXPORTS_DISABLED: 'EXPORTS_DISABLED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
