@@ -200,6 +200,11 @@ describe('admin export review queue in chromium', { timeout: 180_000 }, () => {
   it('rejects with a reason: the export leaves the queue and its lines are gone', async () => {
     await page.goto(`${base}/admin/exports`);
     await page.getByRole('link', { name: `Review export ${toReject}` }).click();
+    // This one was asked to redact: its findings are counted as redacted, none as dropped.
+    const report = (await api<ExportDetail>(`/v1/exports/${toReject}/detail`)).body.piiReport!;
+    const rows = await page.locator('#pii-report tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toEqual(Object.entries(report.findings).map(([type, n]) => [type, '0', String(n.redacted)]));
+    expect(report.sentences.redacted).toBeGreaterThan(0);
     await page.getByLabel('Reason').fill('Redacted lines are not wanted in this corpus.');
     await page.getByRole('button', { name: 'Reject' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe(`Export ${toReject} is now rejected.`);

@@ -36,7 +36,7 @@ export const reviewRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/{id}/sample',
-      operationId: 'sampleExport',
+      operationId: 'getExportSample',
       tags,
       security: bearerSecurity,
       summary: 'The first n lines of an export, each with its provenance {docId, start, end}',

@@ -3,6 +3,7 @@ import type { ExportDetail, ExportHistoryEntry, ExportSample, PiiReport } from '
 import type { ExportSummary, ManifestProofs } from '@conductor/schema/contracts/exports';
 import { FormKeys } from './csrf.tsx';
 import { Empty } from './messages.tsx';
+import { OpId } from './op-ref.tsx';
 import { fieldValue, type PageContext } from '../page.ts';
 import { formatBytes, formatTime } from '../pages/util.ts';
 
@@ -54,7 +55,7 @@ export function ExportFacts({ detail }: { detail: ExportDetail }) {
         <>
           <dt>Source</dt>
           <dd>
-            operation {detail.source.operation}, corpus <code>{detail.source.snapshot}</code>
+            operation <OpId id={detail.source.operation} />, corpus <code>{detail.source.snapshot}</code>
           </dd>
         </>
       )}
@@ -233,7 +234,9 @@ export function HistoryTable({ entries }: { entries: ExportHistoryEntry[] }) {
               <time datetime={e.at}>{formatTime(e.at)}</time>
             </td>
             <td>
-              {ACTION_LABELS[e.action] ?? e.action} <code>{e.action}</code>
+              {ACTION_LABELS[e.action] ?? e.action}
+              <br />
+              <code>{e.action}</code>
             </td>
             <td>{e.actor}</td>
             <td>{payloadSummary(e.payload)}</td>
