@@ -6,6 +6,7 @@ import { createAdminRoutes } from './admin/routes.tsx';
 import { routes as auditRoutes } from './audit/routes.ts';
 import { routes as cacheControlsRoutes } from './cache/controls/routes.ts';
 import { routes as edgeConfigRoutes } from './cache/edge-config/routes.ts';
+import { reviewRoutes as exportReviewRoutes } from './exports/review-routes.ts';
 import { routes as exportRoutes } from './exports/routes.ts';
 import { routes as invalidationMapRoutes } from './cache/invalidation-map/routes.ts';
 import { historyRoutes as purgeHistoryRoutes, routes as purgeRoutes } from './cache/purge/routes.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/cache/controls', cacheControlsRoutes);
   app.route('/v1/cache/ttl-recommendations', ttlTuningRoutes);
   app.route('/v1/exports', exportRoutes);
+  app.route('/v1/exports', exportReviewRoutes);
 
   app.openapi(
     createRoute({

@@ -108,7 +108,9 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     expect(await purge.textContent()).toContain(`operation EntityById ${entityById.id.slice(7, 19)}…`);
     expect(await purge.locator('code').getAttribute('title')).toBe(entityById.id);
     expect(await tile('caching').locator('[data-metric="caching"]').textContent()).toBe('Caching on');
-    expect(await page.locator('section[data-tile]').evaluateAll((ss) => ss.map((s) => s.getAttribute('data-state')))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    // No export exists here: "0 awaiting review" is an answer, so the exports tile is ok too.
+    expect(await tile('exports').locator('[data-metric="exports-pending"]').textContent()).toBe('0 awaiting review');
+    expect(await page.locator('section[data-tile]').evaluateAll((ss) => ss.map((s) => s.getAttribute('data-state')))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     await screenshot(page, '02-overview-tiles');
 
     for (const [link, path] of [
@@ -117,6 +119,7 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
       ['All alerts', '/admin/reports'],
       ['Purge history', '/admin/purges'],
       ['Emergency controls', '/admin/controls'],
+      ['Export review queue', '/admin/exports'],
     ] as const) {
       await page.goto(`${base}/admin`);
       await page.getByRole('main').getByRole('link', { name: link, exact: true }).click();
@@ -136,7 +139,7 @@ describe('admin UI in chromium', { timeout: 120_000 }, () => {
     await page.goto(`${base}/admin`);
     const links = await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
     expect(links.map(([label]) => label)).toEqual(
-      expect.arrayContaining(['Overview', 'Catalog', 'What-if', 'Reports', 'TTL tuning', 'Safelist', 'Invalidation map', 'Purges', 'Emergency controls']),
+      expect.arrayContaining(['Overview', 'Catalog', 'What-if', 'Reports', 'TTL tuning', 'Safelist', 'Invalidation map', 'Purges', 'Exports', 'Emergency controls']),
     );
     for (const [label, href] of links) {
       const res = await page.goto(href!);

@@ -315,6 +315,10 @@ describe('GET /openapi.json', () => {
         'GET /v1/exports/{id}/chunks/{ix} getExportChunk',
         'GET /v1/exports/{id}/chunks/{ix}/proof getExportChunkProof',
         'GET /v1/exports/{id}/download downloadExport',
+        // The review queue's reads (review-routes.ts).
+        'GET /v1/exports/{id}/detail getExportDetail',
+        'GET /v1/exports/{id}/sample getExportSample',
+        'GET /v1/exports/{id}/history getExportHistory',
       ].sort(),
     );
   });

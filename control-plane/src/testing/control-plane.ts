@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlPlane, type RunningControlPlane } from '../server.ts';
+import { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from '../server.ts';
 import { createTestDatabaseUrl } from './database.ts';
 
 export interface TestControlPlane {
@@ -11,11 +11,14 @@ export interface TestControlPlane {
   stop(): Promise<void>;
 }
 
-/** A seeded control plane on a random port, with its own data dir and (under test:pg) its own database. */
-export async function startTestControlPlane(): Promise<TestControlPlane> {
+/**
+ * A seeded control plane on a random port, with its own data dir and (under test:pg) its own
+ * database. `originUrl` registers the export build job (a function: an origin started after it).
+ */
+export async function startTestControlPlane(opts: Pick<ControlPlaneOptions, 'originUrl' | 'schedulerTickMs'> = {}): Promise<TestControlPlane> {
   const dataDir = await mkdtemp(join(tmpdir(), 'conductor-cp-'));
   const pg = await createTestDatabaseUrl();
-  const cp = await startControlPlane({ port: 0, dataDir, databaseUrl: pg?.url, pglitePath: 'memory://', seedDemo: true });
+  const cp = await startControlPlane({ port: 0, dataDir, databaseUrl: pg?.url, pglitePath: 'memory://', seedDemo: true, ...opts });
   return {
     cp,
     dataDir,

@@ -1,6 +1,7 @@
 import type { Page } from '../page.ts';
 import { catalogOpPage, catalogPage } from './catalog.tsx';
 import { controlsPage } from './controls.tsx';
+import { exportsPage } from './exports.tsx';
 import { invalidationMapPage } from './invalidation-map.tsx';
 import { overviewPage } from './overview.tsx';
 import { purgesPage } from './purges.tsx';
@@ -25,5 +26,6 @@ export const PAGES: Page[] = [
   safelistEditPage,
   invalidationMapPage,
   purgesPage,
+  exportsPage,
   controlsPage,
 ];

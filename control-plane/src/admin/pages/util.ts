@@ -31,3 +31,23 @@ export function textField(form: FormData, name: string): string {
 export function invalid(message: string) {
   return { ok: false as const, status: 400, code: 'VALIDATION_FAILED', message, unavailable: false };
 }
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/** Bytes exactly, with a binary-unit rounding beside them when that reads easier: "12,345 bytes (12.1 KiB)". */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const exact = `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
+  let v = n;
+  let unit = -1;
+  while (v >= 1024 && unit < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    unit++;
+  }
+  return unit < 0 ? exact : `${exact} (${v.toFixed(1)} ${BYTE_UNITS[unit]})`;
+}
+
+/** An ISO time as the admin tables show it: "2026-12-03 14:05:09Z". */
+export function formatTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}

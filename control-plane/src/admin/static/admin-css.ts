@@ -60,6 +60,9 @@ button.danger { background: var(--err); border-color: var(--err); }
 .op-ref code { white-space: nowrap; word-break: normal; }
 .op-name.unknown { font-weight: normal; font-style: italic; color: var(--muted); }
 details.access { margin: 1rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0 0 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
 .status-on { color: var(--ok); font-weight: 600; }
 .status-off { color: var(--err); font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
